@@ -1,0 +1,46 @@
+#!/bin/bash
+# Install what the test bed needs from Debian (bookworm + bookworm-backports).
+# Idempotent: a second run only checks that everything is present.
+set -euo pipefail
+
+BACKPORTS_LIST=/etc/apt/sources.list.d/acc-mdev-backports.sources
+PKGS=(
+	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
+	rsync python3 xz-utils zstd
+	mdevctl jq busybox-static
+	sparse
+)
+BACKPORTS_PKGS=(linux-source-6.12 qemu-system-x86 qemu-utils)
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "setup-host: must run as root (apt-get install)" >&2
+		exit 1
+	fi
+}
+
+missing=()
+for p in "${PKGS[@]}" "${BACKPORTS_PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+# qemu must be the backports 10.x, not bookworm's 7.2
+if command -v qemu-system-x86_64 >/dev/null; then
+	qemu-system-x86_64 --version | grep -q 'version 10\.' || missing+=(qemu-system-x86)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+need_root
+if [ ! -f "$BACKPORTS_LIST" ]; then
+	cat >"$BACKPORTS_LIST" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${PKGS[@]}"
+apt-get install -y -q --no-install-recommends -t bookworm-backports "${BACKPORTS_PKGS[@]}"
