@@ -46,8 +46,13 @@ for t in "$repo"/test/unit/*.sh; do
 	[ -e "$t" ] || continue
 	run_host "unit/$(basename "$t" .sh)" bash "$t"
 done
-run_host host/build-selftest-modules \
-	make -C "$kdir" M="$repo/test/selftest" modules
+# Test modules (every test/*/Kbuild) for the test kernel, and the userspace
+# clients; the VM cases use what these leave in the tree.
+for kb in "$repo"/test/*/Kbuild; do
+	d=$(dirname "$kb")
+	run_host "host/build-$(basename "$d")" make -C "$kdir" M="$d" modules
+done
+run_host host/build-user make -C "$repo/test/user"
 
 # All VM cases in one boot: booting a KASAN kernel under TCG is the slow part.
 vm_out=$out/vm

@@ -10,7 +10,7 @@ PKGS=(
 	mdevctl jq busybox-static
 	sparse
 )
-BACKPORTS_PKGS=(linux-source-6.12 qemu-system-x86 qemu-utils)
+BACKPORTS_PKGS=(linux-source-6.12 linux-libc-dev qemu-system-x86 qemu-utils)
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then

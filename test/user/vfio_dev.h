@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small VFIO client library for the tests: opens a device the two ways
+ * userspace can (vfio cdev + iommufd, or group + type1 container), maps
+ * memory for DMA, mmaps regions and wires MSI vectors to eventfds.
+ */
+#ifndef VFIO_DEV_H
+#define VFIO_DEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/vfio.h>
+
+enum vfio_open_mode {
+	VFIO_MODE_IOMMUFD,	/* /dev/vfio/devices/vfioN + /dev/iommu */
+	VFIO_MODE_CONTAINER,	/* /dev/vfio/<group> + /dev/vfio/vfio, type1 */
+};
+
+struct vfio_dev {
+	enum vfio_open_mode mode;
+	char sysfs[256];	/* /sys/bus/{pci,mdev}/devices/<name> */
+	int device_fd;
+	int iommufd;		/* iommufd mode */
+	uint32_t dev_id;
+	uint32_t ioas_id;
+	uint32_t hwpt_id;	/* 0 unless attached to an explicit HWPT */
+	int container_fd;	/* container mode */
+	int group_fd;
+	struct vfio_device_info info;
+};
+
+/* Errors print a message naming the call and return -errno. */
+int vfio_dev_open(struct vfio_dev *d, const char *sysfs_path,
+		  enum vfio_open_mode mode);
+/* Iommufd mode: attach to a dirty-tracking HWPT instead of the IOAS. */
+int vfio_dev_open_dirty(struct vfio_dev *d, const char *sysfs_path);
+void vfio_dev_close(struct vfio_dev *d);
+
+int vfio_dev_dma_map(struct vfio_dev *d, void *va, uint64_t iova, size_t len);
+int vfio_dev_dma_unmap(struct vfio_dev *d, uint64_t iova, size_t len);
+
+int vfio_dev_region_info(struct vfio_dev *d, unsigned int index,
+			 struct vfio_region_info *info);
+/* mmap a whole region (or its first mmappable area); NULL on error. */
+void *vfio_dev_region_mmap(struct vfio_dev *d, unsigned int index,
+			   size_t *len);
+ssize_t vfio_dev_region_rw(struct vfio_dev *d, unsigned int index,
+			   uint64_t off, void *buf, size_t len, bool write);
+
+/* Wire vectors [0, n) of irq index to new eventfds (stored in efds). */
+int vfio_dev_irq_enable(struct vfio_dev *d, unsigned int index,
+			unsigned int n, int *efds);
+int vfio_dev_irq_disable(struct vfio_dev *d, unsigned int index);
+/* Wait up to timeout_ms for an eventfd; returns the count read or 0. */
+uint64_t vfio_eventfd_wait(int efd, int timeout_ms);
+
+int vfio_dev_reset(struct vfio_dev *d);
+
+/* Dirty tracking on the HWPT (iommufd mode, vfio_dev_open_dirty). */
+int vfio_dev_dirty_tracking(struct vfio_dev *d, bool enable);
+int vfio_dev_dirty_bitmap(struct vfio_dev *d, uint64_t iova, size_t len,
+			  uint64_t *bitmap);
+
+#endif
