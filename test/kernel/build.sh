@@ -3,21 +3,23 @@
 # x86_64 defconfig + acc-mdev-test.config, host gcc.
 #
 # The build is cached outside the repo, keyed by the source package version,
-# the config fragment, this script and the compiler, so a warm run does not
-# rebuild. Prints the build directory on stdout (usable as KDIR); it holds
-# arch/x86/boot/bzImage and modroot/lib/modules/<release>/.
+# the config fragment, the build recipe version below and the compiler, so a
+# warm run does not rebuild. Prints the build directory on stdout (usable as
+# KDIR); it holds arch/x86/boot/bzImage, modroot/lib/modules/<release>/.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${ACC_MDEV_CACHE:-/var/cache/acc-mdev}
 fragment=$here/acc-mdev-test.config
 tarball=/usr/src/linux-source-6.12.tar.xz
+# Bump when a change below alters what gets built.
+recipe=1
 log() { echo "kernel: $*" >&2; }
 
 "$here/../setup-host.sh" >&2
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-key=$( { echo "$srcver"; cat "$fragment" "$0"; gcc --version | head -1; } |
+key=$( { echo "$srcver $recipe"; cat "$fragment"; gcc --version | head -1; } |
 	sha256sum | cut -c1-16)
 src=$cache/src-$srcver
 out=$cache/build-$key
