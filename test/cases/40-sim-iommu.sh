@@ -7,6 +7,7 @@ ko=$ACC_REPO/test/sim/acc_sim_iommu.ko
 name=acc_sim_iommu
 cls=/sys/class/iommu/$name
 k=/sys/kernel/debug/kmemleak
+case_tmp
 [ -f "$ko" ] || fail "$ko not built (make -C \$KDIR M=test/sim modules)"
 if [ -d /sys/module/$name ]; then fail "$name already loaded"; fi
 
@@ -63,7 +64,10 @@ expect_eq "iommu groups after the cycles" "$(groups_now)" "$groups_before"
 
 sleep 6
 after_leaks=$(leaks)
-new=$(comm -13 <(echo "$before_leaks") <(echo "$after_leaks") | sed '/^$/d')
+# Files, not <(...): the guest has no /dev/fd.
+echo "$before_leaks" >"$CASE_TMP/before"
+echo "$after_leaks" >"$CASE_TMP/after"
+new=$(comm -13 "$CASE_TMP/before" "$CASE_TMP/after" | sed '/^$/d')
 if [ -n "$new" ]; then
 	head -n 60 $k
 	fail "kmemleak: $(echo "$new" | wc -l) new suspected leaks"

@@ -46,9 +46,17 @@ struct acc_sim_iommu_stats {
  * retries) or refuses the access. Nothing outside the mapping is touched: a
  * refused access copies no byte of the faulting page and stops there.
  *
- * Context: process context, may sleep.
- * Return: 0, or -EFAULT if refused (counted in the stats), -ENODEV if @dev
- * is not a function the IOMMU probed.
+ * Page requests go out only when the function has IOPF enabled (iommufd
+ * does that when it attaches a HWPT with a fault queue; in Linux 6.12 only
+ * a nested HWPT, and never for a VF: see acc_sim_iommu_uapi.h). The wait is
+ * bounded by the module parameter iopf_timeout_ms (default 5000) and ends
+ * early if the caller is killed; then the access is refused.
+ *
+ * Context: process context, may sleep. @dev must stay registered for the
+ * whole call: stop the model's DMA before removing the function.
+ * Return: 0, or -EFAULT if refused (counted in the stats, last_fault_iova is
+ * the first byte not transferred), -ENODEV if @dev is not a function the
+ * IOMMU probed.
  */
 int acc_sim_iommu_dma(struct device *dev, u64 iova, void *buf, size_t len,
 		      bool to_memory);
@@ -67,8 +75,10 @@ int acc_sim_iommu_get_stats(struct device *dev,
  * acc_sim_iommu_domain_desc() - short description of the attached domain
  * @dev: simulated PCI function
  *
- * Return: "identity", "blocked", "paging", "paging+dirty", "paging+iopf",
- * "none" (for debugfs and test output).
+ * Return: "identity", "blocked", "paging", "paging+dirty" (dirty tracking
+ * is on), "paging+iopf" (the domain delivers I/O page faults), or "none"
+ * (not probed, or released) -- for debugfs and test output. A nested domain
+ * without a fault queue reports as its parent.
  */
 const char *acc_sim_iommu_domain_desc(struct device *dev);
 
