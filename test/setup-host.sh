@@ -8,7 +8,8 @@ PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
 	rsync python3 xz-utils zstd
 	mdevctl jq busybox-static
-	sparse
+	sparse pciutils
+	zlib1g-dev
 )
 BACKPORTS_PKGS=(linux-source-6.12 linux-libc-dev qemu-system-x86 qemu-utils)
 

@@ -2,22 +2,18 @@
 # load-time self-test, registers, claims no existing device, and loads and
 # unloads 20 times without leaking.
 . "$ACC_REPO/test/lib/common.sh"
+. "$ACC_REPO/test/lib/sim.sh"
 
-ko=$ACC_REPO/test/sim/acc_sim_iommu.ko
+ko=$SIM_IOMMU_KO
 name=acc_sim_iommu
 cls=/sys/class/iommu/$name
-k=/sys/kernel/debug/kmemleak
 case_tmp
 [ -f "$ko" ] || fail "$ko not built (make -C \$KDIR M=test/sim modules)"
 if [ -d /sys/module/$name ]; then fail "$name already loaded"; fi
 
 # Leak suspects present before this case, to tell ours apart at the end.
-leaks() {
-	echo scan >$k
-	grep -o '^unreferenced object 0x[0-9a-f]*' $k | sort || true
-}
 sleep 6 # kmemleak never reports objects younger than 5 s
-before_leaks=$(leaks)
+kmemleak_list >"$CASE_TMP/leaks"
 
 groups_now() {
 	ls /sys/kernel/iommu_groups
@@ -62,14 +58,5 @@ for i in $(seq 20); do
 done
 expect_eq "iommu groups after the cycles" "$(groups_now)" "$groups_before"
 
-sleep 6
-after_leaks=$(leaks)
-# Files, not <(...): the guest has no /dev/fd.
-echo "$before_leaks" >"$CASE_TMP/before"
-echo "$after_leaks" >"$CASE_TMP/after"
-new=$(comm -13 "$CASE_TMP/before" "$CASE_TMP/after" | sed '/^$/d')
-if [ -n "$new" ]; then
-	head -n 60 $k
-	fail "kmemleak: $(echo "$new" | wc -l) new suspected leaks"
-fi
+kmemleak_new "$CASE_TMP/leaks"
 info "no new leaks"

@@ -90,14 +90,17 @@ const char *acc_sim_iommu_domain_desc(struct device *dev);
  *   bars           "BAR<n> 0x<start> 0x<size>" per implemented BAR
  *   iommu_domain   acc_sim_iommu_domain_desc()
  *   dma_stats      "<counter> <value>" per acc_sim_iommu_stats field
- *   dma_faults     decimal; last_fault_iova: 0x<hex>
+ *   dma_faults     decimal
+ *   last_fault_iova 0x<hex>
  *   irqs_raised    decimal: MSIs delivered to the CPU by the model
  *   dma            test hook, write-only:
  *                    "write <iova> <len> <byte>"  device writes <len> x <byte>
  *                    "copy <src> <dst> <len>"     device reads src, writes dst
- *                  numbers in C syntax (0x.. ok); the write() fails with the
- *                  DMA's errno (-EFAULT when the IOMMU refused it)
+ *                  numbers in C syntax (0x.. ok), len 1..4 MiB; the write()
+ *                  fails with the DMA's errno (-EFAULT when the IOMMU refused
+ *                  it), or -EIO if the function's Bus Master Enable is off
  *   irq            test hook, write-only: "<vector>" raises MSI vector n the
  *                  way the device would (pending if masked; -ENXIO if MSI is
- *                  disabled or n is beyond the enabled vectors)
+ *                  disabled or n is beyond the enabled vectors; -EIO if Bus
+ *                  Master Enable is off: an MSI is a memory write)
  */

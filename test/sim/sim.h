@@ -225,6 +225,7 @@ int sim_pci_init(struct acc_sim *sim, u64 base, u64 size);
 void sim_pci_exit(struct acc_sim *sim);
 struct sim_func *sim_func_lookup(struct acc_sim *sim, struct pci_bus *bus,
 				 unsigned int devfn);
+void sim_pci_claim(struct pci_dev *pdev);
 
 /* sim_debugfs.c */
 void sim_debugfs_init(struct acc_sim *sim);

@@ -209,12 +209,12 @@ int sim_cfg_read(struct sim_func *f, int where, int size, u32 *val)
 	lockdep_assert_held(&f->pf->lock);
 
 	if (!sim_func_present(f)) {
-		*val = PCI_ERROR_RESPONSE;
+		PCI_SET_ERROR_RESPONSE(val);
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	}
 	/* Root complex synthesizes all ones while the function is in reset. */
 	if (f->in_reset) {
-		*val = PCI_ERROR_RESPONSE;
+		PCI_SET_ERROR_RESPONSE(val);
 		return PCIBIOS_SUCCESSFUL;
 	}
 	*val = sim_get(f->cfg, where, size);

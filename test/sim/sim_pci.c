@@ -50,11 +50,11 @@ static int sim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 	int ret;
 
 	if (!f) {
-		*val = PCI_ERROR_RESPONSE;
+		PCI_SET_ERROR_RESPONSE(val);
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	}
 	if (sim_pci_bad_reg(where, size)) {
-		*val = PCI_ERROR_RESPONSE;
+		PCI_SET_ERROR_RESPONSE(val);
 		return PCIBIOS_BAD_REGISTER_NUMBER;
 	}
 	raw_spin_lock_irqsave(&f->pf->lock, flags);
@@ -158,6 +158,24 @@ static int sim_firmware_setup(struct acc_sim *sim)
 	return 0;
 }
 
+/**
+ * sim_pci_claim() - claim the BARs "firmware" programmed into a function
+ * @pdev: a function of the simulator, being added to the bus
+ *
+ * x86 will not allocate BARs inside e820 ranges, so the addresses set up by
+ * sim_firmware_setup() must be claimed as they are. Doing it as each
+ * function is added covers the first scan and a rescan after a sysfs
+ * remove alike; VFs arrive with their BARs claimed from the PF's VF BAR.
+ */
+void sim_pci_claim(struct pci_dev *pdev)
+{
+	int i;
+
+	for (i = 0; i < PCI_BRIDGE_RESOURCES; i++)
+		if (pdev->resource[i].flags && !pdev->resource[i].parent)
+			pci_claim_resource(pdev, i);
+}
+
 static int sim_bus_create(struct acc_sim *sim)
 {
 	struct pci_bus *bus;
@@ -180,9 +198,8 @@ static int sim_bus_create(struct acc_sim *sim)
 	}
 	/* Before the scan, so every function inherits the domain. */
 	dev_set_msi_domain(&bus->dev, sim->msi_domain);
+	/* Each function's BARs are claimed as it is added: sim_pci_claim(). */
 	pci_scan_child_bus(bus);
-	/* x86 will not allocate inside e820 ranges: claim what we set up. */
-	pci_bus_claim_resources(bus);
 	pci_bus_add_devices(bus);
 	sim->bus = bus;
 	pci_unlock_rescan_remove();

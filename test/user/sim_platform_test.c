@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 
 #include "vfio_dev.h"
 
@@ -91,6 +92,23 @@ static enum vfio_open_mode parse_mode(const char *s)
 	return VFIO_MODE_IOMMUFD;
 }
 
+/*
+ * What a guest driver's pci_set_master() does: without Bus Master Enable a
+ * function issues no DMA and no MSI (the simulator honours it).
+ */
+static void set_master(struct vfio_dev *d)
+{
+	uint16_t cmd;
+
+	if (vfio_dev_region_rw(d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+			       &cmd, 2, false) != 2)
+		die("read PCI_COMMAND");
+	cmd |= PCI_COMMAND_MASTER;
+	if (vfio_dev_region_rw(d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+			       &cmd, 2, true) != 2)
+		die("write PCI_COMMAND");
+}
+
 static void open_dev(struct vfio_dev *d, enum vfio_open_mode mode)
 {
 	char sysfs[256];
@@ -98,6 +116,7 @@ static void open_dev(struct vfio_dev *d, enum vfio_open_mode mode)
 	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", pci_name);
 	if (vfio_dev_open(d, sysfs, mode))
 		die("cannot open %s", sysfs);
+	set_master(d);
 }
 
 static uint8_t *alloc_buf(void)
@@ -211,6 +230,7 @@ static int cmd_dirty(void)
 	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", pci_name);
 	if (vfio_dev_open_dirty(&d, sysfs))
 		die("cannot open %s with a dirty-tracking HWPT", sysfs);
+	set_master(&d);
 	buf = alloc_buf();
 	if (vfio_dev_dma_map(&d, buf, IOVA_BASE, BUF_PAGES * PAGE))
 		die("DMA map");

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/iommufd.h>
+#include <linux/pci_regs.h>
 
 #include "vfio_dev.h"
 
@@ -266,6 +267,33 @@ void *vfio_dev_region_mmap(struct vfio_dev *d, unsigned int index, size_t *len)
 	return p;
 }
 
+void *vfio_dev_region_mmap_range(struct vfio_dev *d, unsigned int index,
+				 uint64_t off, size_t len)
+{
+	struct vfio_region_info info;
+	void *p;
+
+	if (vfio_dev_region_info(d, index, &info))
+		return NULL;
+	if (!(info.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
+		fprintf(stderr, "vfio_dev: region %u is not mmappable\n", index);
+		return NULL;
+	}
+	if (off > info.size || len > info.size - off) {
+		fprintf(stderr, "vfio_dev: region %u: range 0x%llx+0x%zx beyond its size 0x%llx\n",
+			index, (unsigned long long)off, len,
+			(unsigned long long)info.size);
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d->device_fd,
+		 info.offset + off);
+	if (p == MAP_FAILED) {
+		fail_errno("mmap region range");
+		return NULL;
+	}
+	return p;
+}
+
 ssize_t vfio_dev_region_rw(struct vfio_dev *d, unsigned int index,
 			   uint64_t off, void *buf, size_t len, bool write)
 {
@@ -277,6 +305,38 @@ ssize_t vfio_dev_region_rw(struct vfio_dev *d, unsigned int index,
 	n = write ? pwrite(d->device_fd, buf, len, info.offset + off) :
 		    pread(d->device_fd, buf, len, info.offset + off);
 	return n < 0 ? -errno : n;
+}
+
+int vfio_dev_set_master(struct vfio_dev *d)
+{
+	uint16_t cmd;
+	ssize_t n;
+
+	n = vfio_dev_region_rw(d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+			       &cmd, 2, false);
+	if (n != 2) {
+		fprintf(stderr, "vfio_dev: read PCI_COMMAND: %s\n",
+			n < 0 ? strerror(-n) : "short read");
+		return n < 0 ? n : -EIO;
+	}
+	cmd |= PCI_COMMAND_MASTER;
+	n = vfio_dev_region_rw(d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+			       &cmd, 2, true);
+	if (n != 2) {
+		fprintf(stderr, "vfio_dev: write PCI_COMMAND: %s\n",
+			n < 0 ? strerror(-n) : "short write");
+		return n < 0 ? n : -EIO;
+	}
+	return 0;
+}
+
+int vfio_dev_irq_count(struct vfio_dev *d, unsigned int index)
+{
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = index };
+
+	if (ioctl(d->device_fd, VFIO_DEVICE_GET_IRQ_INFO, &info))
+		return fail_errno("VFIO_DEVICE_GET_IRQ_INFO");
+	return info.count;
 }
 
 int vfio_dev_irq_enable(struct vfio_dev *d, unsigned int index,

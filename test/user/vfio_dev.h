@@ -45,8 +45,19 @@ int vfio_dev_region_info(struct vfio_dev *d, unsigned int index,
 /* mmap a whole region (or its first mmappable area); NULL on error. */
 void *vfio_dev_region_mmap(struct vfio_dev *d, unsigned int index,
 			   size_t *len);
+/*
+ * mmap [off, off + len) of a region (page aligned), for devices where only
+ * part of a region may be mapped (sparse mmap); NULL on error.
+ */
+void *vfio_dev_region_mmap_range(struct vfio_dev *d, unsigned int index,
+				 uint64_t off, size_t len);
 ssize_t vfio_dev_region_rw(struct vfio_dev *d, unsigned int index,
 			   uint64_t off, void *buf, size_t len, bool write);
+
+/* Set Bus Master Enable in PCI_COMMAND (what pci_set_master() does). */
+int vfio_dev_set_master(struct vfio_dev *d);
+/* Number of vectors of an irq index (VFIO_DEVICE_GET_IRQ_INFO), or -errno. */
+int vfio_dev_irq_count(struct vfio_dev *d, unsigned int index);
 
 /* Wire vectors [0, n) of irq index to new eventfds (stored in efds). */
 int vfio_dev_irq_enable(struct vfio_dev *d, unsigned int index,
