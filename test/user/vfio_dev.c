@@ -56,7 +56,14 @@ static int get_info(struct vfio_dev *d)
 	return 0;
 }
 
-static int open_iommufd(struct vfio_dev *d, bool dirty)
+/* What an iommufd-mode open attaches the device to. */
+enum attach_to {
+	ATTACH_IOAS,
+	ATTACH_DIRTY_HWPT,
+	ATTACH_NOTHING,
+};
+
+static int open_iommufd(struct vfio_dev *d, enum attach_to to)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
@@ -80,8 +87,10 @@ static int open_iommufd(struct vfio_dev *d, bool dirty)
 	if (ioctl(d->iommufd, IOMMU_IOAS_ALLOC, &ioas))
 		return fail_errno("IOMMU_IOAS_ALLOC");
 	d->ioas_id = ioas.out_ioas_id;
+	if (to == ATTACH_NOTHING)
+		return 0;
 	attach.pt_id = d->ioas_id;
-	if (dirty) {
+	if (to == ATTACH_DIRTY_HWPT) {
 		struct iommu_hwpt_alloc hwpt = {
 			.size = sizeof(hwpt),
 			.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
@@ -139,7 +148,7 @@ static int open_container(struct vfio_dev *d)
 }
 
 static int do_open(struct vfio_dev *d, const char *sysfs,
-		   enum vfio_open_mode mode, bool dirty)
+		   enum vfio_open_mode mode, enum attach_to to)
 {
 	int ret;
 
@@ -147,7 +156,7 @@ static int do_open(struct vfio_dev *d, const char *sysfs,
 	d->mode = mode;
 	d->device_fd = d->iommufd = d->container_fd = d->group_fd = -1;
 	snprintf(d->sysfs, sizeof(d->sysfs), "%s", sysfs);
-	ret = mode == VFIO_MODE_IOMMUFD ? open_iommufd(d, dirty) :
+	ret = mode == VFIO_MODE_IOMMUFD ? open_iommufd(d, to) :
 					  open_container(d);
 	if (!ret)
 		ret = get_info(d);
@@ -159,12 +168,17 @@ static int do_open(struct vfio_dev *d, const char *sysfs,
 int vfio_dev_open(struct vfio_dev *d, const char *sysfs,
 		  enum vfio_open_mode mode)
 {
-	return do_open(d, sysfs, mode, false);
+	return do_open(d, sysfs, mode, ATTACH_IOAS);
 }
 
 int vfio_dev_open_dirty(struct vfio_dev *d, const char *sysfs)
 {
-	return do_open(d, sysfs, VFIO_MODE_IOMMUFD, true);
+	return do_open(d, sysfs, VFIO_MODE_IOMMUFD, ATTACH_DIRTY_HWPT);
+}
+
+int vfio_dev_open_unattached(struct vfio_dev *d, const char *sysfs)
+{
+	return do_open(d, sysfs, VFIO_MODE_IOMMUFD, ATTACH_NOTHING);
 }
 
 void vfio_dev_close(struct vfio_dev *d)
@@ -425,5 +439,63 @@ int vfio_dev_dirty_bitmap(struct vfio_dev *d, uint64_t iova, size_t len,
 
 	if (ioctl(d->iommufd, IOMMU_HWPT_GET_DIRTY_BITMAP, &get))
 		return fail_errno("IOMMU_HWPT_GET_DIRTY_BITMAP");
+	return 0;
+}
+
+int vfio_dev_attach_pt(struct vfio_dev *d, uint32_t pt_id)
+{
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+		.pt_id = pt_id,
+	};
+
+	if (ioctl(d->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		return fail_errno("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+	d->hwpt_id = pt_id == d->ioas_id ? 0 : pt_id;
+	return 0;
+}
+
+int vfio_dev_detach_pt(struct vfio_dev *d)
+{
+	struct vfio_device_detach_iommufd_pt detach = {
+		.argsz = sizeof(detach),
+	};
+
+	if (ioctl(d->device_fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach))
+		return fail_errno("VFIO_DEVICE_DETACH_IOMMUFD_PT");
+	d->hwpt_id = 0;
+	return 0;
+}
+
+int vfio_dev_hwpt_alloc(struct vfio_dev *d, uint32_t pt_id, uint32_t flags,
+			uint32_t fault_id, uint32_t data_type,
+			const void *data, uint32_t data_len, uint32_t *out_id)
+{
+	struct iommu_hwpt_alloc hwpt = {
+		.size = sizeof(hwpt),
+		.flags = flags,
+		.dev_id = d->dev_id,
+		.pt_id = pt_id,
+		.data_type = data_type,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+		.fault_id = fault_id,
+	};
+
+	if (ioctl(d->iommufd, IOMMU_HWPT_ALLOC, &hwpt))
+		return fail_errno("IOMMU_HWPT_ALLOC");
+	*out_id = hwpt.out_hwpt_id;
+	return 0;
+}
+
+int vfio_dev_fault_queue_alloc(struct vfio_dev *d, uint32_t *fault_id,
+			       int *fault_fd)
+{
+	struct iommu_fault_alloc alloc = { .size = sizeof(alloc) };
+
+	if (ioctl(d->iommufd, IOMMU_FAULT_QUEUE_ALLOC, &alloc))
+		return fail_errno("IOMMU_FAULT_QUEUE_ALLOC");
+	*fault_id = alloc.out_fault_id;
+	*fault_fd = alloc.out_fault_fd;
 	return 0;
 }

@@ -35,7 +35,27 @@ int vfio_dev_open(struct vfio_dev *d, const char *sysfs_path,
 		  enum vfio_open_mode mode);
 /* Iommufd mode: attach to a dirty-tracking HWPT instead of the IOAS. */
 int vfio_dev_open_dirty(struct vfio_dev *d, const char *sysfs_path);
+/*
+ * Iommufd mode: bind and allocate the IOAS but attach nothing (the device
+ * stays blocked); attach later with vfio_dev_attach_pt().
+ */
+int vfio_dev_open_unattached(struct vfio_dev *d, const char *sysfs_path);
 void vfio_dev_close(struct vfio_dev *d);
+
+/* Iommufd mode: attach (or replace) to an IOAS or HWPT id; detach. */
+int vfio_dev_attach_pt(struct vfio_dev *d, uint32_t pt_id);
+int vfio_dev_detach_pt(struct vfio_dev *d);
+/*
+ * IOMMU_HWPT_ALLOC for the device over pt_id (an IOAS, or a NEST_PARENT
+ * HWPT for a nested one); fault_id is used with IOMMU_HWPT_FAULT_ID_VALID,
+ * data_type/data/data_len are the driver-specific data (0/NULL/0 if none).
+ */
+int vfio_dev_hwpt_alloc(struct vfio_dev *d, uint32_t pt_id, uint32_t flags,
+			uint32_t fault_id, uint32_t data_type,
+			const void *data, uint32_t data_len, uint32_t *out_id);
+/* IOMMU_FAULT_QUEUE_ALLOC: a fault object id and the fd to read it. */
+int vfio_dev_fault_queue_alloc(struct vfio_dev *d, uint32_t *fault_id,
+			       int *fault_fd);
 
 int vfio_dev_dma_map(struct vfio_dev *d, void *va, uint64_t iova, size_t len);
 int vfio_dev_dma_unmap(struct vfio_dev *d, uint64_t iova, size_t len);
