@@ -34,10 +34,10 @@
 #include <unistd.h>
 #include <linux/iommufd.h>
 
+#include "sim_test_util.h"
 #include "vfio_dev.h"
 #include "../sim/acc_sim_iommu_uapi.h"
 
-#define PAGE		4096UL
 #define IOVA_BASE	0x100000UL
 #define BUF_PAGES	16
 #define TIMEOUT_PARAM	"/sys/module/acc_sim_iommu/parameters/iopf_timeout_ms"
@@ -45,28 +45,7 @@
 /* How long to wait for a page request to show up on the fault fd. */
 #define FAULT_WAIT_MS	5000
 
-static const char *pci_name;
 static char saved_timeout[32];
-
-static void restore_timeout(void);
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	restore_timeout();
-	exit(1);
-}
-
-static void debugfs_path(char *buf, size_t len, const char *file)
-{
-	snprintf(buf, len, "/sys/kernel/debug/acc_sim/%s/%s", pci_name, file);
-}
 
 static double now(void)
 {
@@ -76,48 +55,22 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* ---- sysfs/debugfs ------------------------------------------------------ */
-
-static void read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	if (!f || !fgets(buf, len, f))
-		die("read %s: %s", path, strerror(errno));
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-}
-
-static int write_file(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
-
 static void set_timeout(unsigned int ms)
 {
 	char val[32];
 	int ret;
 
 	if (!saved_timeout[0])
-		read_file(TIMEOUT_PARAM, saved_timeout, sizeof(saved_timeout));
+		sim_read_file(TIMEOUT_PARAM, saved_timeout, sizeof(saved_timeout));
 	snprintf(val, sizeof(val), "%u", ms);
-	ret = write_file(TIMEOUT_PARAM, val);
+	ret = sim_write_file(TIMEOUT_PARAM, val);
 	if (ret)
 		die("write %s: %s", TIMEOUT_PARAM, strerror(-ret));
 }
 
 static void restore_timeout(void)
 {
-	if (saved_timeout[0] && write_file(TIMEOUT_PARAM, saved_timeout))
+	if (saved_timeout[0] && sim_write_file(TIMEOUT_PARAM, saved_timeout))
 		fprintf(stderr, "warning: could not restore %s to %s\n",
 			TIMEOUT_PARAM, saved_timeout);
 	saved_timeout[0] = 0;
@@ -127,10 +80,10 @@ static void expect_domain(const char *want)
 {
 	char path[256], desc[64];
 
-	debugfs_path(path, sizeof(path), "iommu_domain");
-	read_file(path, desc, sizeof(desc));
+	sim_debugfs_path(path, sizeof(path), "iommu_domain");
+	sim_read_file(path, desc, sizeof(desc));
 	if (strcmp(desc, want))
-		die("iommu_domain of %s is '%s', expected '%s'", pci_name, desc,
+		die("iommu_domain of %s is '%s', expected '%s'", sim_pci_name, desc,
 		    want);
 }
 
@@ -141,7 +94,7 @@ static uint64_t dma_stat(const char *name)
 	unsigned long long v;
 	FILE *f;
 
-	debugfs_path(path, sizeof(path), "dma_stats");
+	sim_debugfs_path(path, sizeof(path), "dma_stats");
 	f = fopen(path, "r");
 	if (!f)
 		die("open %s: %s", path, strerror(errno));
@@ -195,8 +148,8 @@ static void *dma_thread(void *arg)
 	struct dma_job *j = arg;
 	char path[256];
 
-	debugfs_path(path, sizeof(path), "dma");
-	j->ret = write_file(path, j->cmd);
+	sim_debugfs_path(path, sizeof(path), "dma");
+	j->ret = sim_write_file(path, j->cmd);
 	j->end = now();
 	__atomic_store_n(&j->done, true, __ATOMIC_RELEASE);
 	return NULL;
@@ -240,8 +193,8 @@ static int dma_sync(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	debugfs_path(path, sizeof(path), "dma");
-	return write_file(path, cmd);
+	sim_debugfs_path(path, sizeof(path), "dma");
+	return sim_write_file(path, cmd);
 }
 
 /* ---- fault queue -------------------------------------------------------- */
@@ -309,27 +262,6 @@ static void respond(int fault_fd, uint32_t cookie, uint32_t code,
 
 /* ---- buffers ------------------------------------------------------------ */
 
-static uint8_t *alloc_buf(void)
-{
-	void *p = mmap(NULL, BUF_PAGES * PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap buffer: %s", strerror(errno));
-	return p;
-}
-
-static void expect_bytes(const uint8_t *p, size_t len, uint8_t v,
-			 const char *what)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != v)
-			die("%s: byte %zu is 0x%02x, expected 0x%02x", what, i,
-			    p[i], v);
-}
-
 static void map_page(struct vfio_dev *d, uint8_t *buf, unsigned int page)
 {
 	if (vfio_dev_dma_map(d, buf + page * PAGE, IOVA_BASE + page * PAGE,
@@ -354,7 +286,7 @@ static uint32_t setup_fault_hwpt(struct vfio_dev *d, int *fault_fd,
 	uint32_t fault_id, nested;
 	char sysfs[256];
 
-	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", pci_name);
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", sim_pci_name);
 	if (vfio_dev_open_unattached(d, sysfs))
 		die("cannot open %s through the vfio cdev", sysfs);
 	if (vfio_dev_set_master(d))
@@ -389,7 +321,7 @@ static int cmd_pf(void)
 	if (vfio_dev_attach_pt(&d, nested))
 		die("attach the fault-capable nested HWPT %u", nested);
 	expect_domain("paging+iopf");
-	buf = alloc_buf();
+	buf = sim_alloc_buf(BUF_PAGES);
 	base = iopf_counts();
 
 	/* Mapped in the parent's IOAS: translated, no page request. */
@@ -560,7 +492,7 @@ static int cmd_vf(void)
 	if (vfio_dev_attach_pt(&d, parent))
 		die("attach the NEST_PARENT HWPT to the VF");
 	expect_domain("paging");
-	buf = alloc_buf();
+	buf = sim_alloc_buf(BUF_PAGES);
 	map_page(&d, buf, 0);
 	ret = dma_sync("write 0x%lx 16 0x21", iova(0));
 	if (ret)
@@ -604,7 +536,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s pf|vf <pci-name>\n", argv[0]);
 		return 2;
 	}
-	pci_name = argv[2];
+	sim_pci_name = argv[2];
+	sim_die_cleanup = restore_timeout;
 	if (!strcmp(argv[1], "pf"))
 		return cmd_pf();
 	if (!strcmp(argv[1], "vf"))

@@ -22,65 +22,12 @@
 #include <unistd.h>
 #include <linux/pci_regs.h>
 
+#include "sim_test_util.h"
 #include "vfio_dev.h"
 
-#define PAGE		4096UL
 #define IOVA_BASE	0x100000UL
 #define BUF_PAGES	16
 #define MAPPED_PAGES	8
-
-static const char *pci_name;
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	exit(1);
-}
-
-static void debugfs_path(char *buf, size_t len, const char *file)
-{
-	snprintf(buf, len, "/sys/kernel/debug/acc_sim/%s/%s", pci_name, file);
-}
-
-/* Write a command to a debugfs hook; returns 0 or -errno of the write. */
-static int hook(const char *file, const char *fmt, ...)
-{
-	char path[256], cmd[128];
-	va_list ap;
-	ssize_t n;
-	int fd;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	debugfs_path(path, sizeof(path), file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		die("open %s: %s", path, strerror(errno));
-	n = write(fd, cmd, strlen(cmd));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
-
-static uint64_t read_u64(const char *file)
-{
-	char path[256], buf[64] = "";
-	FILE *f;
-
-	debugfs_path(path, sizeof(path), file);
-	f = fopen(path, "r");
-	if (!f || !fgets(buf, sizeof(buf), f))
-		die("read %s", path);
-	fclose(f);
-	return strtoull(buf, NULL, 0);
-}
 
 static enum vfio_open_mode parse_mode(const char *s)
 {
@@ -113,31 +60,10 @@ static void open_dev(struct vfio_dev *d, enum vfio_open_mode mode)
 {
 	char sysfs[256];
 
-	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", pci_name);
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", sim_pci_name);
 	if (vfio_dev_open(d, sysfs, mode))
 		die("cannot open %s", sysfs);
 	set_master(d);
-}
-
-static uint8_t *alloc_buf(void)
-{
-	void *p = mmap(NULL, BUF_PAGES * PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap buffer: %s", strerror(errno));
-	return p;
-}
-
-static void expect_bytes(const uint8_t *p, size_t len, uint8_t v,
-			 const char *what)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != v)
-			die("%s: byte %zu is 0x%02x, expected 0x%02x", what, i,
-			    p[i], v);
 }
 
 static void check_bar2(struct vfio_dev *d)
@@ -168,11 +94,11 @@ static int cmd_dma(enum vfio_open_mode mode)
 
 	open_dev(&d, mode);
 	check_bar2(&d);
-	buf = alloc_buf();
+	buf = sim_alloc_buf(BUF_PAGES);
 	if (vfio_dev_dma_map(&d, buf, IOVA_BASE, MAPPED_PAGES * PAGE))
 		die("DMA map");
 
-	ret = hook("dma", "write 0x%lx 100 0xab", IOVA_BASE + 0x10);
+	ret = sim_hook("dma", "write 0x%lx 100 0xab", IOVA_BASE + 0x10);
 	if (ret)
 		die("device write to mapped IOVA failed: %s", strerror(-ret));
 	expect_bytes(buf, 0x10, 0, "before written range");
@@ -180,7 +106,7 @@ static int cmd_dma(enum vfio_open_mode mode)
 	expect_bytes(buf + 0x10 + 100, PAGE - 0x10 - 100, 0, "after written range");
 
 	memset(buf + PAGE, 0x5c, PAGE);
-	ret = hook("dma", "copy 0x%lx 0x%lx %lu", IOVA_BASE + PAGE,
+	ret = sim_hook("dma", "copy 0x%lx 0x%lx %lu", IOVA_BASE + PAGE,
 		   IOVA_BASE + 3 * PAGE, PAGE);
 	if (ret)
 		die("device copy failed: %s", strerror(-ret));
@@ -189,13 +115,13 @@ static int cmd_dma(enum vfio_open_mode mode)
 	       mode == VFIO_MODE_IOMMUFD ? "iommufd" : "container");
 
 	/* Crossing from the last mapped page into an unmapped one. */
-	faults0 = read_u64("dma_faults");
-	ret = hook("dma", "write 0x%lx %lu 0xcd",
+	faults0 = sim_read_u64("dma_faults");
+	ret = sim_hook("dma", "write 0x%lx %lu 0xcd",
 		   IOVA_BASE + MAPPED_PAGES * PAGE - 0x800, PAGE);
 	if (ret != -EFAULT)
 		die("DMA across the mapping end: got %d, expected -EFAULT", ret);
-	faults1 = read_u64("dma_faults");
-	last = read_u64("last_fault_iova");
+	faults1 = sim_read_u64("dma_faults");
+	last = sim_read_u64("last_fault_iova");
 	if (faults1 <= faults0)
 		die("fault not counted (%" PRIu64 " -> %" PRIu64 ")", faults0,
 		    faults1);
@@ -206,16 +132,16 @@ static int cmd_dma(enum vfio_open_mode mode)
 		     0, "memory beyond the mapping");
 
 	/* Nowhere near a mapping, and after unmap. */
-	if (hook("dma", "write 0x%lx 16 0xee", 0x40000000UL) != -EFAULT)
+	if (sim_hook("dma", "write 0x%lx 16 0xee", 0x40000000UL) != -EFAULT)
 		die("DMA to an unmapped IOVA was not refused");
 	if (vfio_dev_dma_unmap(&d, IOVA_BASE, MAPPED_PAGES * PAGE))
 		die("DMA unmap");
 	memset(buf, 0, PAGE);
-	if (hook("dma", "write 0x%lx 16 0xee", IOVA_BASE) != -EFAULT)
+	if (sim_hook("dma", "write 0x%lx 16 0xee", IOVA_BASE) != -EFAULT)
 		die("DMA to an unmapped (former) IOVA was not refused");
 	expect_bytes(buf, PAGE, 0, "unmapped buffer");
 	printf("blocked DMA: refused, counted (%" PRIu64 " faults), memory untouched\n",
-	       read_u64("dma_faults") - faults0);
+	       sim_read_u64("dma_faults") - faults0);
 	vfio_dev_close(&d);
 	return 0;
 }
@@ -227,11 +153,11 @@ static int cmd_dirty(void)
 	struct vfio_dev d;
 	uint8_t *buf;
 
-	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", pci_name);
+	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", sim_pci_name);
 	if (vfio_dev_open_dirty(&d, sysfs))
 		die("cannot open %s with a dirty-tracking HWPT", sysfs);
 	set_master(&d);
-	buf = alloc_buf();
+	buf = sim_alloc_buf(BUF_PAGES);
 	if (vfio_dev_dma_map(&d, buf, IOVA_BASE, BUF_PAGES * PAGE))
 		die("DMA map");
 	if (vfio_dev_dirty_tracking(&d, true))
@@ -242,10 +168,10 @@ static int cmd_dirty(void)
 		die("pages dirty before any DMA: 0x%" PRIx64, bitmap[0]);
 
 	/* Device writes to pages 1, 3, 7; reads page 2 and writes page 9. */
-	if (hook("dma", "write 0x%lx 8 1", IOVA_BASE + 1 * PAGE + 100) ||
-	    hook("dma", "write 0x%lx 8 1", IOVA_BASE + 3 * PAGE) ||
-	    hook("dma", "write 0x%lx 8 1", IOVA_BASE + 8 * PAGE - 8) ||
-	    hook("dma", "copy 0x%lx 0x%lx 64", IOVA_BASE + 2 * PAGE,
+	if (sim_hook("dma", "write 0x%lx 8 1", IOVA_BASE + 1 * PAGE + 100) ||
+	    sim_hook("dma", "write 0x%lx 8 1", IOVA_BASE + 3 * PAGE) ||
+	    sim_hook("dma", "write 0x%lx 8 1", IOVA_BASE + 8 * PAGE - 8) ||
+	    sim_hook("dma", "copy 0x%lx 0x%lx 64", IOVA_BASE + 2 * PAGE,
 		 IOVA_BASE + 9 * PAGE))
 		die("device DMA failed");
 	want = (1 << 1) | (1 << 3) | (1 << 7) | (1 << 9);
@@ -261,7 +187,7 @@ static int cmd_dirty(void)
 		die("bitmap not cleared by the read: 0x%" PRIx64, bitmap[0]);
 	if (vfio_dev_dirty_tracking(&d, false))
 		die("disable dirty tracking");
-	if (hook("dma", "write 0x%lx 8 1", IOVA_BASE + 5 * PAGE))
+	if (sim_hook("dma", "write 0x%lx 8 1", IOVA_BASE + 5 * PAGE))
 		die("device DMA failed");
 	if (vfio_dev_dirty_bitmap(&d, IOVA_BASE, BUF_PAGES * PAGE, bitmap))
 		die("bitmap read");
@@ -286,12 +212,12 @@ static int cmd_irq(enum vfio_open_mode mode)
 		die("VFIO_DEVICE_GET_IRQ_INFO: %s", strerror(errno));
 	if (info.count < 1 || info.count > 32)
 		die("MSI count %u", info.count);
-	if (hook("irq", "0") != -ENXIO)
+	if (sim_hook("irq", "0") != -ENXIO)
 		die("raising an MSI with MSI disabled did not fail with ENXIO");
 	if (vfio_dev_irq_enable(&d, VFIO_PCI_MSI_IRQ_INDEX, info.count, efds))
 		die("enable MSI");
 	for (v = 0; v < info.count; v++) {
-		if (hook("irq", "%u", v))
+		if (sim_hook("irq", "%u", v))
 			die("raise vector %u", v);
 		if (vfio_eventfd_wait(efds[v], 5000) != 1)
 			die("vector %u did not reach its eventfd", v);
@@ -299,11 +225,11 @@ static int cmd_irq(enum vfio_open_mode mode)
 			if (w != v && vfio_eventfd_wait(efds[w], 0))
 				die("vector %u fired eventfd %u", v, w);
 	}
-	if (hook("irq", "%u", info.count) != -ENXIO)
+	if (sim_hook("irq", "%u", info.count) != -ENXIO)
 		die("vector beyond the enabled ones accepted");
 	if (vfio_dev_irq_disable(&d, VFIO_PCI_MSI_IRQ_INDEX))
 		die("disable MSI");
-	if (hook("irq", "0") != -ENXIO)
+	if (sim_hook("irq", "0") != -ENXIO)
 		die("raising an MSI after disable did not fail with ENXIO");
 	printf("MSI: %u vectors each reached only its own eventfd\n", info.count);
 	vfio_dev_close(&d);
@@ -328,7 +254,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "dirty")) {
-		pci_name = argv[2];
+		sim_pci_name = argv[2];
 		return cmd_dirty();
 	}
 	if (argc != 4) {
@@ -336,7 +262,7 @@ int main(int argc, char **argv)
 			"       %s dirty <pci>\n", argv[0], argv[0]);
 		return 2;
 	}
-	pci_name = argv[3];
+	sim_pci_name = argv[3];
 	if (!strcmp(argv[1], "dma"))
 		return cmd_dma(parse_mode(argv[2]));
 	if (!strcmp(argv[1], "irq"))

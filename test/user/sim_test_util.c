@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared helpers of the simulated-platform test tools: see sim_test_util.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sim_test_util.h"
+
+const char *sim_pci_name;
+void (*sim_die_cleanup)(void);
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "FAIL: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	if (sim_die_cleanup)
+		sim_die_cleanup();
+	exit(1);
+}
+
+void sim_debugfs_path(char *buf, size_t len, const char *file)
+{
+	snprintf(buf, len, "/sys/kernel/debug/acc_sim/%s/%s", sim_pci_name,
+		 file);
+}
+
+int sim_write_file(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+void sim_read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(buf, len, f))
+		die("read %s: %s", path, strerror(errno));
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+int sim_hook(const char *file, const char *fmt, ...)
+{
+	char path[256], cmd[128];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	sim_debugfs_path(path, sizeof(path), file);
+	ret = sim_write_file(path, cmd);
+	if (ret == -ENOENT || ret == -EACCES)
+		die("open %s: %s", path, strerror(-ret));
+	return ret;
+}
+
+uint64_t sim_read_u64(const char *file)
+{
+	char path[256], buf[64];
+
+	sim_debugfs_path(path, sizeof(path), file);
+	sim_read_file(path, buf, sizeof(buf));
+	return strtoull(buf, NULL, 0);
+}
+
+uint8_t *sim_alloc_buf(size_t pages)
+{
+	void *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap buffer: %s", strerror(errno));
+	return p;
+}
+
+void expect_bytes(const uint8_t *p, size_t len, uint8_t v, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != v)
+			die("%s: byte %zu is 0x%02x, expected 0x%02x", what, i,
+			    p[i], v);
+}
