@@ -93,6 +93,9 @@ const char *acc_sim_iommu_domain_desc(struct device *dev);
  *   dma_faults     decimal
  *   last_fault_iova 0x<hex>
  *   irqs_raised    decimal: MSIs delivered to the CPU by the model
+ *   qm_stats       "<counter> <value>" lines of the QM model: queue range,
+ *                  mailbox commands, errors and latency, jobs, bytes,
+ *                  doorbells, EQEs/AEQEs, MSIs (see sim_qm.c)
  *   dma            test hook, write-only:
  *                    "write <iova> <len> <byte>"  device writes <len> x <byte>
  *                    "copy <src> <dst> <len>"     device reads src, writes dst

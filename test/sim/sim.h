@@ -48,8 +48,10 @@
 #define SIM_MSI_DEVFN(data)	(((data) >> SIM_MSI_VEC_BITS) & 0xff)
 
 struct acc_sim;
+struct seq_file;
 struct sim_pf;
 struct sim_func;
+struct sim_qm;
 
 /* Identity of one engine type. */
 struct sim_engine {
@@ -80,6 +82,14 @@ struct sim_model_ops {
 	 * function return ~0 until this returns.
 	 */
 	void (*func_reset)(struct sim_func *f);
+	/* A PF's BARs are set up / about to go (no function on the bus). */
+	int (*pf_create)(struct sim_pf *pf);
+	void (*pf_destroy)(struct sim_pf *pf);
+	/* The PCI core added / is deleting the function's pci_dev. */
+	void (*func_added)(struct sim_func *f);
+	void (*func_removed)(struct sim_func *f);
+	/* debugfs qm_stats of the function */
+	void (*stats_show)(struct sim_func *f, struct seq_file *m);
 };
 
 /* Bits of sim_func.flags */
@@ -120,6 +130,7 @@ struct sim_pf {
 	u64 bar2;		/* firmware-assigned addresses */
 	u64 vf_bar2;
 	struct sim_func *funcs;	/* [0] PF, [n] VF n */
+	struct sim_qm *qm;	/* device model behind the BARs */
 };
 
 struct acc_sim {
@@ -219,6 +230,13 @@ void sim_msi_exit(struct acc_sim *sim);
 void sim_msi_written(struct sim_func *f);
 void sim_msi_work(struct irq_work *work);
 int sim_msi_raise(struct sim_func *f, unsigned int vector);
+
+/* sim_main.c: the device model's life cycle */
+int sim_model_start(struct acc_sim *sim);
+void sim_model_stop(struct acc_sim *sim);
+
+/* sim_qm.c: the QM + ZIP device model */
+extern const struct sim_model_ops sim_qm_model;
 
 /* sim_pci.c: host bridge, window, bus */
 int sim_pci_init(struct acc_sim *sim, u64 base, u64 size);

@@ -102,6 +102,17 @@ static int irqs_raised_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(irqs_raised);
 
+static int qm_stats_show(struct seq_file *m, void *unused)
+{
+	struct sim_func *f = m->private;
+	const struct sim_model_ops *model = f->pf->sim->model;
+
+	if (model && model->stats_show)
+		model->stats_show(f, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(qm_stats);
+
 /* Device-initiated DMA, as the model will do it: through the IOMMU. */
 static int sim_dbg_dma(struct sim_func *f, bool copy, u64 a, u64 b, u64 len,
 		       u8 byte)
@@ -244,6 +255,7 @@ void sim_debugfs_add_func(struct sim_func *f)
 	debugfs_create_file("last_fault_iova", 0444, d, f,
 			    &last_fault_iova_fops);
 	debugfs_create_file("irqs_raised", 0444, d, f, &irqs_raised_fops);
+	debugfs_create_file("qm_stats", 0444, d, f, &qm_stats_fops);
 	debugfs_create_file("dma", 0200, d, f, &dma_fops);
 	debugfs_create_file("irq", 0200, d, f, &irq_fops);
 	f->debugfs = d;

@@ -130,12 +130,15 @@ static int sim_copy_ram(phys_addr_t phys, void *buf, size_t len, bool write)
 	struct page *page;
 	void *va;
 
-	/* A software device reaches RAM only: no MMIO, no BAR, no hole. */
-	if (!pfn_valid(pfn) || !page_is_ram(pfn))
+	/*
+	 * A software device reaches RAM only: no MMIO, no BAR, no hole. Pages
+	 * the allocator manages are RAM; only reserved ones need the (slow,
+	 * resource-tree) check, and those may be read, never written.
+	 */
+	if (!pfn_valid(pfn))
 		return -EFAULT;
 	page = pfn_to_page(pfn);
-	/* Reserved RAM (kernel image, zero page) may be read, not written. */
-	if (write && PageReserved(page))
+	if (PageReserved(page) && (write || !page_is_ram(pfn)))
 		return -EFAULT;
 
 	va = kmap_local_page(page);

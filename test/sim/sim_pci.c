@@ -241,8 +241,16 @@ int sim_pci_init(struct acc_sim *sim, u64 base, u64 size)
 	if (ret)
 		return ret;
 	ret = sim_firmware_setup(sim);
-	if (!ret)
-		ret = sim_bus_create(sim);
+	if (ret)
+		goto err;
+	/* Registers have their reset values before anyone can probe. */
+	ret = sim_model_start(sim);
+	if (ret)
+		goto err;
+	ret = sim_bus_create(sim);
+	if (ret)
+		sim_model_stop(sim);
+err:
 	if (ret)
 		release_resource(&sim->window);
 	return ret;

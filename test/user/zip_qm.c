@@ -198,6 +198,18 @@ static int zq_mb(struct zip_qm *qm, unsigned int cmd, uint64_t base,
 	return 0;
 }
 
+int zq_mailbox(struct zip_qm *qm, unsigned int cmd, uint64_t base,
+	       uint16_t queue, bool op_read)
+{
+	return zq_mb(qm, cmd, base, queue, op_read);
+}
+
+void zq_ring(struct zip_qm *qm, uint16_t qn, unsigned int cmd, uint16_t index,
+	     unsigned int priority)
+{
+	doorbell(qm, qn, cmd, index, priority);
+}
+
 /* Context write (op 0) or read (op 1) through the shared context buffer. */
 static int zq_xqc(struct zip_qm *qm, unsigned int cmd, uint16_t queue,
 		  void *ctx, size_t size, bool op_read)
@@ -796,6 +808,24 @@ int zq_submit(struct zq_queue *q, const struct zq_req *r)
 	q->used++;
 	q->submitted++;
 	doorbell(qm, q->qn, QM_DB_CMD_SQ, q->sq_tail, 0);
+	return 0;
+}
+
+int zq_submit_sqe(struct zq_queue *q, const struct hisi_zip_sqe *sqe)
+{
+	uint16_t slot = q->sq_tail;
+
+	if (!q->started)
+		return -EINVAL;
+	if (q->used >= (unsigned int)q->depth - 1 || q->slots[slot].busy)
+		return -EBUSY;
+	memcpy(&q->sq[slot], sqe, sizeof(*sqe));
+	q->slots[slot].busy = true;
+	q->slots[slot].tag = sqe->dw26 | (uint64_t)sqe->dw27 << 32;
+	q->sq_tail = (uint16_t)((slot + 1) % q->depth);
+	q->used++;
+	q->submitted++;
+	doorbell(q->qm, q->qn, QM_DB_CMD_SQ, q->sq_tail, 0);
 	return 0;
 }
 

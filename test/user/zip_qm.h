@@ -158,6 +158,17 @@ int zq_submit(struct zq_queue *q, const struct zq_req *r);
 int zq_reap(struct zq_queue *q, struct zq_done *out, unsigned int max,
 	    int timeout_ms);
 
+/*
+ * Raw access for negative tests: one mailbox command (0 or -errno; -EIO if
+ * the device reported an error status), and one SQE exactly as given,
+ * tracked like zq_submit()'s (its tag is dw26/27) and rung in.
+ */
+int zq_mailbox(struct zip_qm *qm, unsigned int cmd, uint64_t base,
+	       uint16_t queue, bool op_read);
+int zq_submit_sqe(struct zq_queue *q, const struct hisi_zip_sqe *sqe);
+void zq_ring(struct zip_qm *qm, uint16_t qn, unsigned int cmd, uint16_t index,
+	     unsigned int priority);
+
 /* The caller's data area and IOVA translation of pointers into the arena. */
 static inline uint8_t *zq_data(struct zip_qm *qm) { return qm->data; }
 static inline uint64_t zq_iova(struct zip_qm *qm, const void *p)
