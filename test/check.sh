@@ -52,6 +52,7 @@ for kb in "$repo"/test/*/Kbuild; do
 	d=$(dirname "$kb")
 	run_host "host/build-$(basename "$d")" make -C "$kdir" M="$d" modules
 done
+run_host host/build-acc_mdev make -C "$kdir" M="$repo" modules
 run_host host/build-user make -C "$repo/test/user"
 
 # All VM cases in one boot: booting a KASAN kernel under TCG is the slow part.

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * acc_mdev: what the user sees of the VF: virtualized config space, BAR
+ * regions (BAR2 limited to its functional window), MSI forwarding, reset.
+ */
+#include <linux/eventfd.h>
+#include <linux/interrupt.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "acc_mdev.h"
+
+/* Size the user sees for a BAR: BAR2 never shows the migration window. */
+static u64 acc_mdev_bar_size(struct acc_mdev_dev *ad, int bar)
+{
+	struct pci_dev *vf = ad->vf->pdev;
+
+	if (bar != ACC_QM_BAR)
+		return 0;	/* the QM VF implements BAR2 only */
+	if (!(pci_resource_flags(vf, bar) & IORESOURCE_MEM))
+		return 0;
+	return min_t(u64, pci_resource_len(vf, bar), ACC_QM_FUNC_SIZE);
+}
+
+void acc_mdev_config_init(struct acc_mdev_dev *ad)
+{
+	struct pci_dev *vf = ad->vf->pdev;
+	__le32 *cfg = (__le32 *)ad->config;
+	int i;
+
+	mutex_lock(&ad->state_lock);
+	for (i = 0; i < PCI_CFG_SPACE_SIZE / 4; i++) {
+		u32 v;
+
+		pci_read_config_dword(vf, i * 4, &v);
+		cfg[i] = cpu_to_le32(v);
+	}
+	/* A VF reads 0xffff here; present the IDs as vfio-pci does. */
+	*(__le16 *)&ad->config[PCI_VENDOR_ID] = cpu_to_le16(vf->vendor);
+	*(__le16 *)&ad->config[PCI_DEVICE_ID] = cpu_to_le16(vf->device);
+	*(__le16 *)&ad->config[PCI_COMMAND] = 0;
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		u64 size = acc_mdev_bar_size(ad, i);
+		u32 flags = 0;
+
+		ad->bar_mask[i] = 0;
+		if (size) {
+			flags = PCI_BASE_ADDRESS_SPACE_MEMORY;
+			if (pci_resource_flags(vf, i) & IORESOURCE_PREFETCH)
+				flags |= PCI_BASE_ADDRESS_MEM_PREFETCH;
+			ad->bar_mask[i] = ~((u32)size - 1) &
+					  PCI_BASE_ADDRESS_MEM_MASK;
+		}
+		cfg[PCI_BASE_ADDRESS_0 / 4 + i] = cpu_to_le32(flags);
+	}
+	cfg[PCI_ROM_ADDRESS / 4] = 0;
+	mutex_unlock(&ad->state_lock);
+}
+
+static void acc_mdev_config_write_byte(struct acc_mdev_dev *ad,
+				       unsigned int off, u8 val)
+{
+	if (off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 24) {
+		int bar = (off - PCI_BASE_ADDRESS_0) / 4;
+		unsigned int shift = (off & 3) * 8;
+		__le32 *reg = (__le32 *)&ad->config[PCI_BASE_ADDRESS_0 +
+							    bar * 4];
+		u32 v = le32_to_cpu(*reg);
+		u32 flags = v & ~PCI_BASE_ADDRESS_MEM_MASK;
+
+		v &= ~(0xffU << shift);
+		v |= (u32)val << shift;
+		v = (v & ad->bar_mask[bar]) | flags;
+		*reg = cpu_to_le32(v);
+		return;
+	}
+	if (off == PCI_COMMAND) {
+		ad->config[off] = val & (PCI_COMMAND_MEMORY |
+					 PCI_COMMAND_MASTER);
+		return;
+	}
+	if (off == PCI_COMMAND + 1) {
+		ad->config[off] = val & (PCI_COMMAND_INTX_DISABLE >> 8);
+		return;
+	}
+	/* Interrupt line and the capability area are scratch for the user. */
+	if (off == PCI_INTERRUPT_LINE || off >= PCI_STD_HEADER_SIZEOF)
+		ad->config[off] = val;
+}
+
+static ssize_t acc_mdev_config_rw(struct acc_mdev_dev *ad, char __user *buf,
+				  size_t count, loff_t pos, bool write)
+{
+	struct pci_dev *vf = ad->vf->pdev;
+	u8 tmp[PCI_CFG_SPACE_SIZE];
+	size_t i;
+
+	if (pos >= PCI_CFG_SPACE_SIZE || count > PCI_CFG_SPACE_SIZE - pos)
+		return -EINVAL;
+	if (write && copy_from_user(tmp, buf, count))
+		return -EFAULT;
+
+	mutex_lock(&ad->state_lock);
+	if (write) {
+		u16 cmd, old = le16_to_cpu(*(__le16 *)&ad->config[PCI_COMMAND]);
+
+		for (i = 0; i < count; i++)
+			acc_mdev_config_write_byte(ad, pos + i, tmp[i]);
+		cmd = le16_to_cpu(*(__le16 *)&ad->config[PCI_COMMAND]);
+		if ((cmd ^ old) & PCI_COMMAND_MASTER) {
+			if (cmd & PCI_COMMAND_MASTER)
+				pci_set_master(vf);
+			else
+				pci_clear_master(vf);
+		}
+	} else {
+		memcpy(tmp, &ad->config[pos], count);
+	}
+	mutex_unlock(&ad->state_lock);
+
+	if (!write && copy_to_user(buf, tmp, count))
+		return -EFAULT;
+	return count;
+}
+
+static ssize_t acc_mdev_bar_rw(struct acc_mdev_dev *ad, char __user *buf,
+			       size_t count, loff_t pos, bool write)
+{
+	size_t done = 0;
+
+	if (!acc_mdev_bar_size(ad, ACC_QM_BAR) ||
+	    pos >= ACC_QM_FUNC_SIZE || count > ACC_QM_FUNC_SIZE - pos)
+		return -EINVAL;
+
+	while (done < count) {
+		loff_t off = pos + done;
+		size_t n = 1;
+		u32 val = 0;
+		int ret;
+
+		if (count - done >= 4 && !(off & 3))
+			n = 4;
+		else if (count - done >= 2 && !(off & 1))
+			n = 2;
+		if (write) {
+			if (copy_from_user(&val, buf + done, n))
+				return -EFAULT;
+			ret = acc_qm_vf_write(&ad->qm, off, &val, n);
+		} else {
+			ret = acc_qm_vf_read(&ad->qm, off, &val, n);
+			if (!ret && copy_to_user(buf + done, &val, n))
+				return -EFAULT;
+		}
+		if (ret)
+			return ret;
+		done += n;
+	}
+	return done;
+}
+
+ssize_t acc_mdev_rw(struct acc_mdev_dev *ad, char __user *buf, size_t count,
+		    loff_t *ppos, bool write)
+{
+	unsigned int index = ACC_MDEV_OFF_TO_INDEX(*ppos);
+	loff_t pos = *ppos & ACC_MDEV_OFF_MASK;
+	ssize_t ret;
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		ret = acc_mdev_config_rw(ad, buf, count, pos, write);
+	else if (index == VFIO_PCI_BAR0_REGION_INDEX + ACC_QM_BAR)
+		ret = acc_mdev_bar_rw(ad, buf, count, pos, write);
+	else
+		ret = -EINVAL;
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+int acc_mdev_mmap(struct acc_mdev_dev *ad, struct vm_area_struct *vma)
+{
+	struct pci_dev *vf = ad->vf->pdev;
+	unsigned int index = vma->vm_pgoff >>
+			     (ACC_MDEV_OFF_SHIFT - PAGE_SHIFT);
+	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) & ACC_MDEV_OFF_MASK;
+	u64 len = vma->vm_end - vma->vm_start;
+
+	if (index != VFIO_PCI_BAR0_REGION_INDEX + ACC_QM_BAR ||
+	    !acc_mdev_bar_size(ad, ACC_QM_BAR))
+		return -EINVAL;
+	if (off >= ACC_QM_FUNC_SIZE || len > ACC_QM_FUNC_SIZE - off)
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	return io_remap_pfn_range(vma, vma->vm_start,
+				  (pci_resource_start(vf, ACC_QM_BAR) + off) >>
+				  PAGE_SHIFT, len, vma->vm_page_prot);
+}
+
+long acc_mdev_region_info(struct acc_mdev_dev *ad, unsigned long arg)
+{
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info info;
+	int ret = 0;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	info.offset = ACC_MDEV_INDEX_TO_OFF(info.index);
+	info.size = 0;
+	info.flags = 0;
+	switch (info.index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info.size = PCI_CFG_SPACE_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		info.size = acc_mdev_bar_size(ad, info.index);
+		if (!info.size)
+			break;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE |
+			     VFIO_REGION_INFO_FLAG_MMAP;
+		if (info.index == ACC_QM_BAR) {
+			struct vfio_region_info_cap_sparse_mmap *sparse;
+			size_t sz = struct_size(sparse, areas, 1);
+
+			sparse = kzalloc(sz, GFP_KERNEL);
+			if (!sparse)
+				return -ENOMEM;
+			sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+			sparse->header.version = 1;
+			sparse->nr_areas = 1;
+			sparse->areas[0].offset = 0;
+			sparse->areas[0].size = info.size;
+			ret = vfio_info_add_capability(&caps, &sparse->header,
+						       sz);
+			kfree(sparse);
+			if (ret)
+				return ret;
+		}
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+	case VFIO_PCI_VGA_REGION_INDEX:
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user((void __user *)arg + sizeof(info),
+					 caps.buf, caps.size))
+				ret = -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+		kfree(caps.buf);
+		if (ret)
+			return ret;
+		minsz = sizeof(info);
+	}
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static int acc_mdev_msi_count(struct acc_mdev_dev *ad)
+{
+	int n = pci_msi_vec_count(ad->vf->pdev);
+
+	return n < 0 ? 0 : min(n, ACC_MDEV_MAX_MSI);
+}
+
+long acc_mdev_irq_info(struct acc_mdev_dev *ad, unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info info;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+
+	info.flags = VFIO_IRQ_INFO_EVENTFD;
+	switch (info.index) {
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		info.count = acc_mdev_msi_count(ad);
+		info.flags |= VFIO_IRQ_INFO_NORESIZE;
+		break;
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		info.count = 1;
+		break;
+	default:
+		info.count = 0;
+		break;
+	}
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static irqreturn_t acc_mdev_msi_handler(int irq, void *arg)
+{
+	struct acc_mdev_irq *mi = arg;
+
+	eventfd_signal(mi->trigger);
+	return IRQ_HANDLED;
+}
+
+static void acc_mdev_vector_free(struct acc_mdev_dev *ad, unsigned int i)
+{
+	struct acc_mdev_irq *mi = &ad->irqs[i];
+
+	if (!mi->trigger)
+		return;
+	free_irq(mi->virq, mi);
+	eventfd_ctx_put(mi->trigger);
+	mi->trigger = NULL;
+}
+
+static int acc_mdev_vector_set(struct acc_mdev_dev *ad, unsigned int i,
+			       int fd)
+{
+	struct acc_mdev_irq *mi = &ad->irqs[i];
+	struct eventfd_ctx *trigger;
+	int ret;
+
+	acc_mdev_vector_free(ad, i);
+	if (fd < 0)
+		return 0;
+	trigger = eventfd_ctx_fdget(fd);
+	if (IS_ERR(trigger))
+		return PTR_ERR(trigger);
+	mi->virq = pci_irq_vector(ad->vf->pdev, i);
+	snprintf(mi->name, sizeof(mi->name), "acc_mdev-msi%u(%s)", i,
+		 pci_name(ad->vf->pdev));
+	mi->trigger = trigger;
+	ret = request_irq(mi->virq, acc_mdev_msi_handler, 0, mi->name, mi);
+	if (ret) {
+		eventfd_ctx_put(trigger);
+		mi->trigger = NULL;
+	}
+	return ret;
+}
+
+/* Caller holds state_lock. */
+static void __acc_mdev_msi_disable(struct acc_mdev_dev *ad)
+{
+	unsigned int i;
+
+	if (!ad->num_irqs)
+		return;
+	for (i = 0; i < ad->num_irqs; i++)
+		acc_mdev_vector_free(ad, i);
+	pci_free_irq_vectors(ad->vf->pdev);
+	ad->num_irqs = 0;
+}
+
+void acc_mdev_irqs_teardown(struct acc_mdev_dev *ad)
+{
+	mutex_lock(&ad->state_lock);
+	__acc_mdev_msi_disable(ad);
+	mutex_unlock(&ad->state_lock);
+}
+
+static int acc_mdev_msi_trigger(struct acc_mdev_dev *ad,
+				struct vfio_irq_set *hdr, const s32 *fds)
+{
+	unsigned int i;
+	int ret;
+
+	if ((hdr->flags & VFIO_IRQ_SET_DATA_NONE) && !hdr->count) {
+		__acc_mdev_msi_disable(ad);
+		return 0;
+	}
+	if (!(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		/* Loopback: signal the user's eventfds from here. */
+		for (i = hdr->start; i < hdr->start + hdr->count; i++)
+			if (i < ad->num_irqs && ad->irqs[i].trigger)
+				eventfd_signal(ad->irqs[i].trigger);
+		return 0;
+	}
+	if (ad->num_irqs < hdr->start + hdr->count) {
+		unsigned int n = hdr->start + hdr->count;
+
+		__acc_mdev_msi_disable(ad);
+		ret = pci_alloc_irq_vectors(ad->vf->pdev, n, n, PCI_IRQ_MSI);
+		if (ret < 0)
+			return ret;
+		ad->num_irqs = n;
+	}
+	for (i = 0; i < hdr->count; i++) {
+		ret = acc_mdev_vector_set(ad, hdr->start + i, fds[i]);
+		if (ret) {
+			__acc_mdev_msi_disable(ad);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int acc_mdev_req_trigger(struct acc_mdev_dev *ad,
+				struct vfio_irq_set *hdr, const s32 *fds)
+{
+	struct eventfd_ctx *trigger = NULL;
+
+	if (hdr->start || hdr->count > 1)
+		return -EINVAL;
+	if (!(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		if (hdr->count && ad->req_trigger)
+			eventfd_signal(ad->req_trigger);
+		if (!hdr->count && ad->req_trigger) {
+			eventfd_ctx_put(ad->req_trigger);
+			ad->req_trigger = NULL;
+		}
+		return 0;
+	}
+	if (fds[0] >= 0) {
+		trigger = eventfd_ctx_fdget(fds[0]);
+		if (IS_ERR(trigger))
+			return PTR_ERR(trigger);
+	}
+	if (ad->req_trigger)
+		eventfd_ctx_put(ad->req_trigger);
+	ad->req_trigger = trigger;
+	return 0;
+}
+
+long acc_mdev_set_irqs(struct acc_mdev_dev *ad, unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
+	struct vfio_irq_set hdr;
+	size_t data_size = 0;
+	s32 *fds = NULL;
+	int max, ret;
+
+	if (copy_from_user(&hdr, (void __user *)arg, minsz))
+		return -EFAULT;
+	switch (hdr.index) {
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		max = acc_mdev_msi_count(ad);
+		break;
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		max = 1;
+		break;
+	default:
+		max = 0;
+		break;
+	}
+	ret = vfio_set_irqs_validate_and_prepare(&hdr, max, VFIO_PCI_NUM_IRQS,
+						 &data_size);
+	if (ret)
+		return ret;
+	if ((hdr.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) !=
+	    VFIO_IRQ_SET_ACTION_TRIGGER || !max)
+		return -EINVAL;
+	if (hdr.flags & VFIO_IRQ_SET_DATA_BOOL)
+		return -EINVAL;	/* only NONE and EVENTFD */
+	if (data_size) {
+		fds = memdup_user((void __user *)(arg + minsz), data_size);
+		if (IS_ERR(fds))
+			return PTR_ERR(fds);
+	}
+
+	mutex_lock(&ad->state_lock);
+	if (hdr.index == VFIO_PCI_MSI_IRQ_INDEX)
+		ret = acc_mdev_msi_trigger(ad, &hdr, fds);
+	else
+		ret = acc_mdev_req_trigger(ad, &hdr, fds);
+	mutex_unlock(&ad->state_lock);
+	kfree(fds);
+	return ret;
+}
+
+int acc_mdev_reset(struct acc_mdev_dev *ad)
+{
+	return pci_reset_function(ad->vf->pdev);
+}
