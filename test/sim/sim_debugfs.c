@@ -46,13 +46,18 @@ static int iommu_domain_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(iommu_domain);
 
-static int dma_stats_show(struct seq_file *m, void *unused)
+static int sim_dbg_stats(struct seq_file *m, struct acc_sim_iommu_stats *st)
 {
 	struct sim_func *f = m->private;
-	struct acc_sim_iommu_stats st;
-	int ret;
 
-	ret = acc_sim_iommu_get_stats(&f->pdev->dev, &st);
+	return acc_sim_iommu_get_stats(&f->pdev->dev, st);
+}
+
+static int dma_stats_show(struct seq_file *m, void *unused)
+{
+	struct acc_sim_iommu_stats st;
+	int ret = sim_dbg_stats(m, &st);
+
 	if (ret)
 		return ret;
 	seq_printf(m, "dma_reads %llu\n", st.dma_reads);
@@ -67,29 +72,23 @@ DEFINE_SHOW_ATTRIBUTE(dma_stats);
 
 static int dma_faults_show(struct seq_file *m, void *unused)
 {
-	struct sim_func *f = m->private;
 	struct acc_sim_iommu_stats st;
-	int ret;
+	int ret = sim_dbg_stats(m, &st);
 
-	ret = acc_sim_iommu_get_stats(&f->pdev->dev, &st);
-	if (ret)
-		return ret;
-	seq_printf(m, "%llu\n", st.faults);
-	return 0;
+	if (!ret)
+		seq_printf(m, "%llu\n", st.faults);
+	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(dma_faults);
 
 static int last_fault_iova_show(struct seq_file *m, void *unused)
 {
-	struct sim_func *f = m->private;
 	struct acc_sim_iommu_stats st;
-	int ret;
+	int ret = sim_dbg_stats(m, &st);
 
-	ret = acc_sim_iommu_get_stats(&f->pdev->dev, &st);
-	if (ret)
-		return ret;
-	seq_printf(m, "0x%llx\n", st.last_fault_iova);
-	return 0;
+	if (!ret)
+		seq_printf(m, "0x%llx\n", st.last_fault_iova);
+	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(last_fault_iova);
 
