@@ -50,9 +50,14 @@ static int acc_mdev_open(struct vfio_device *vdev)
 	struct acc_mdev_dev *ad = to_ad(vdev);
 	int ret;
 
+	if (!IS_ENABLED(CONFIG_IOMMUFD)) {
+		dev_err(vdev->dev,
+			"kernel built without CONFIG_IOMMUFD: the VF's DMA needs iommufd, type1 containers are not supported\n");
+		return -EOPNOTSUPP;
+	}
 	if (!acc_mdev_iommufd_bound(vdev)) {
 		dev_err(vdev->dev,
-			"DMA needs iommufd (CONFIG_IOMMUFD, vfio cdev or iommufd compat container); type1 containers are not supported\n");
+			"DMA needs iommufd (vfio cdev or iommufd compat container); type1 containers are not supported\n");
 		return -EOPNOTSUPP;
 	}
 	ret = pci_enable_device(ad->vf->pdev);
@@ -160,8 +165,12 @@ static int acc_mdev_init_dev(struct vfio_device *vdev)
 	ad->mdev = mdev;
 	ad->pf = pf;
 	ad->vf = acc_mdev_vf_get(pf);
-	if (!ad->vf)
+	if (!ad->vf) {
+		dev_err(&pf->pdev->dev,
+			"mdev %s: no free VF (each mdev needs a VF of its own)\n",
+			dev_name(&mdev->dev));
 		return -ENOSPC;
+	}
 	ret = acc_qm_vf_map(&ad->qm, ad->vf->pdev);
 	if (ret) {
 		acc_mdev_vf_put(ad->vf);

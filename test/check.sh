@@ -53,6 +53,12 @@ for kb in "$repo"/test/*/Kbuild; do
 	run_host "host/build-$(basename "$d")" make -C "$kdir" M="$d" modules
 done
 run_host host/build-acc_mdev make -C "$kdir" M="$repo" modules
+# Driver gates: stock Debian headers, the IOMMUFD-off path, sparse,
+# checkpatch (builds on copies of the sources, not in the tree).
+for c in stock-build no-iommufd sparse checkpatch; do
+	run_host "host/$c" env ACC_TEST_KDIR="$kdir" \
+		bash "$repo/test/kernel/driver-checks.sh" "$c"
+done
 run_host host/build-user make -C "$repo/test/user"
 
 # All VM cases in one boot: booting a KASAN kernel under TCG is the slow part.

@@ -11,7 +11,10 @@ PKGS=(
 	sparse pciutils
 	zlib1g-dev
 )
-BACKPORTS_PKGS=(linux-source-6.12 linux-libc-dev qemu-system-x86 qemu-utils)
+# linux-headers-amd64: Debian's stock kernel headers, for the build check
+# against a distribution kernel (it pulls in the matching linux-image).
+BACKPORTS_PKGS=(linux-source-6.12 linux-libc-dev qemu-system-x86 qemu-utils
+	linux-headers-amd64)
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -29,6 +32,11 @@ done
 if command -v qemu-system-x86_64 >/dev/null; then
 	qemu-system-x86_64 --version | grep -q 'version 10\.' || missing+=(qemu-system-x86)
 fi
+# the stock headers must be the backports 6.12, not bookworm's 6.1
+case $(dpkg-query -W -f='${Version}' linux-headers-amd64 2>/dev/null) in
+6.12.*) ;;
+*) missing+=(linux-headers-amd64) ;;
+esac
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 need_root
