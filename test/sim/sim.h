@@ -88,6 +88,11 @@ struct sim_model_ops {
 	/* The PCI core added / is deleting the function's pci_dev. */
 	void (*func_added)(struct sim_func *f);
 	void (*func_removed)(struct sim_func *f);
+	/*
+	 * The PF is on the bus, IOMMU probed, no driver bound yet: a power-on
+	 * self test may run and must leave the PF as it found it.
+	 */
+	int (*selftest)(struct sim_pf *pf);
 	/* debugfs qm_stats of the function */
 	void (*stats_show)(struct sim_func *f, struct seq_file *m);
 };
@@ -234,6 +239,7 @@ int sim_msi_raise(struct sim_func *f, unsigned int vector);
 /* sim_main.c: the device model's life cycle */
 int sim_model_start(struct acc_sim *sim);
 void sim_model_stop(struct acc_sim *sim);
+int sim_model_selftest(struct acc_sim *sim);
 
 /* sim_qm.c: the QM + ZIP device model */
 extern const struct sim_model_ops sim_qm_model;

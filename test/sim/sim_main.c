@@ -95,6 +95,27 @@ void sim_model_stop(struct acc_sim *sim)
 		sim->model->pf_destroy(&sim->pf[i]);
 }
 
+/**
+ * sim_model_selftest() - let each PF's model test itself before any driver
+ * @sim: simulator whose functions were scanned and not yet added
+ *
+ * Return: 0 or the first model's negative errno.
+ */
+int sim_model_selftest(struct acc_sim *sim)
+{
+	unsigned int i;
+	int ret;
+
+	if (!sim->model || !sim->model->selftest)
+		return 0;
+	for (i = 0; i < sim->num_pfs; i++) {
+		ret = sim->model->selftest(&sim->pf[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static struct sim_func *sim_func_of(struct acc_sim *sim, struct pci_dev *pdev)
 {
 	if (pdev->bus->sysdata != &sim->sysdata)

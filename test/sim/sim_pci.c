@@ -180,6 +180,7 @@ static int sim_bus_create(struct acc_sim *sim)
 {
 	struct pci_bus *bus;
 	LIST_HEAD(resources);
+	int ret;
 
 	sim->busn.name = "acc_sim bus";
 	sim->busn.start = 0;
@@ -200,6 +201,14 @@ static int sim_bus_create(struct acc_sim *sim)
 	dev_set_msi_domain(&bus->dev, sim->msi_domain);
 	/* Each function's BARs are claimed as it is added: sim_pci_claim(). */
 	pci_scan_child_bus(bus);
+	/* The functions exist, no driver has seen them yet. */
+	ret = sim_model_selftest(sim);
+	if (ret) {
+		pci_stop_root_bus(bus);
+		pci_remove_root_bus(bus);
+		pci_unlock_rescan_remove();
+		return ret;
+	}
 	pci_bus_add_devices(bus);
 	sim->bus = bus;
 	pci_unlock_rescan_remove();

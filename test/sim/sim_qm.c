@@ -20,6 +20,10 @@
 
 #include "sim_qm.h"
 
+/* Fault injection for drivers' VFT read-back: bits the VFT memory drops. */
+static ulong vft_stuck_bits;
+module_param(vft_stuck_bits, ulong, 0644);
+MODULE_PARM_DESC(vft_stuck_bits, "Test knob: VFT data bits the device does not store (default 0)");
 
 void sim_qm_stat_max(atomic64_t *max, u64 v)
 {
@@ -89,7 +93,7 @@ void sim_qm_drop_queue(struct sim_qm *qm, struct sim_qm_queue *q)
 }
 
 /* Reset values of a function's registers (power-on and FLR). */
-static void sim_qm_regs_reset(struct sim_qm_func *fn)
+void sim_qm_regs_reset(struct sim_qm_func *fn)
 {
 	memset_io(fn->regs, 0, fn->size);
 	qm_wr(fn, QM_AEQ_INT_MASK, 1);
@@ -110,7 +114,7 @@ static void sim_qm_regs_reset(struct sim_qm_func *fn)
 }
 
 /* Internal state of a function back to reset; its queues are dropped. */
-static void sim_qm_func_state_reset(struct sim_qm_func *fn, bool keep_vft)
+void sim_qm_func_state_reset(struct sim_qm_func *fn, bool keep_vft)
 {
 	struct sim_qm *qm = fn->qm;
 	unsigned int i;
@@ -232,6 +236,7 @@ static void sim_qm_vft_apply(struct sim_qm *qm, struct sim_qm_func *t,
 {
 	unsigned int i;
 
+	data &= ~(u64)READ_ONCE(vft_stuck_bits);
 	spin_lock(&qm->lock);
 	if (type == QM_VFT_SQC) {
 		/* A new range: contexts of the old one belong to nobody now. */
@@ -344,7 +349,7 @@ static void sim_qm_masks(struct sim_qm_func *fn)
 }
 
 /* Everything a function's registers ask of the device right now. */
-static bool sim_qm_service(struct sim_qm_func *fn)
+bool sim_qm_service(struct sim_qm_func *fn)
 {
 	bool ev = false;
 
@@ -576,12 +581,18 @@ static void sim_qm_pf_destroy(struct sim_pf *pf)
 	pf->qm = NULL;
 }
 
+static int sim_qm_pf_selftest(struct sim_pf *pf)
+{
+	return pf->qm ? sim_qm_selftest(pf->qm) : 0;
+}
+
 const struct sim_model_ops sim_qm_model = {
 	.func_reset	= sim_qm_func_reset,
 	.pf_create	= sim_qm_pf_create,
 	.pf_destroy	= sim_qm_pf_destroy,
 	.func_added	= sim_qm_func_added,
 	.func_removed	= sim_qm_func_removed,
+	.selftest	= sim_qm_pf_selftest,
 	.stats_show	= sim_qm_stats_show,
 };
 

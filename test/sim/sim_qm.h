@@ -294,6 +294,10 @@ void sim_qm_stat_max(atomic64_t *max, u64 v);
 void sim_qm_stats_show(struct sim_func *f, struct seq_file *m);
 void sim_qm_drop_queue(struct sim_qm *qm, struct sim_qm_queue *q);
 bool sim_qm_cache_wb(struct sim_qm_func *fn);
+void sim_qm_regs_reset(struct sim_qm_func *fn);
+void sim_qm_func_state_reset(struct sim_qm_func *fn, bool keep_vft);
+bool sim_qm_service(struct sim_qm_func *fn);
+int sim_qm_selftest(struct sim_qm *qm);
 
 /* sim_qm_mailbox.c */
 bool sim_qm_mailbox(struct sim_qm_func *fn);

@@ -136,6 +136,7 @@ int main(int argc, char **argv)
 	struct zip_qm qm;
 	struct zq_queue *q;
 	uint8_t *src, *dst;
+	char dev[256];
 	unsigned int i;
 	int opt, ret;
 
@@ -155,7 +156,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: zip_negative [--mode iommufd|container] DEVICE\n");
 		return 2;
 	}
-	ret = zq_open(&qm, argv[optind], &o);
+	if (argv[optind][0] == '/')
+		snprintf(dev, sizeof(dev), "%s", argv[optind]);
+	else
+		snprintf(dev, sizeof(dev), "/sys/bus/pci/devices/%s",
+			 argv[optind]);
+	ret = zq_open(&qm, dev, &o);
 	if (ret)
 		return 1;
 	ret = zq_queue_start(&qm, 0, HZIP_ALG_COMP, &q);
