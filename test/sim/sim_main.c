@@ -53,7 +53,7 @@ MODULE_PARM_DESC(window_size, "Size of the BAR window (8 MiB per PF needed)");
  */
 static bool qm_model;
 module_param(qm_model, bool, 0444);
-MODULE_PARM_DESC(qm_model, "Run the QM/ZIP device model behind the BARs (work in progress)");
+MODULE_PARM_DESC(qm_model, "Run the QM/ZIP device model behind the BARs");
 
 static struct acc_sim *acc_sim;
 
