@@ -22,6 +22,7 @@ struct acc_mdev_vf {
 	struct pci_dev *pdev;		/* NULL: slot unused */
 	struct acc_mdev_pf *pf;
 	bool in_use;			/* backs an mdev */
+	struct mdev_device *mdev;	/* the one it backs while in_use */
 };
 
 struct acc_mdev_pf {
@@ -33,7 +34,8 @@ struct acc_mdev_pf {
 	struct mdev_type type;
 	struct mdev_type *types[1];
 	bool parent_registered;
-	struct mutex lock;		/* vfs[], in_use */
+	struct mutex lock;		/* vfs[], in_use, vfs_closing */
+	bool vfs_closing;		/* SR-IOV being disabled: no new mdev */
 	struct acc_mdev_vf vfs[ACC_MDEV_MAX_VFS];
 };
 
@@ -58,7 +60,8 @@ struct acc_mdev_dev {
 };
 
 /* acc_mdev_main.c */
-struct acc_mdev_vf *acc_mdev_vf_get(struct acc_mdev_pf *pf);
+struct acc_mdev_vf *acc_mdev_vf_get(struct acc_mdev_pf *pf,
+				    struct mdev_device *mdev);
 void acc_mdev_vf_put(struct acc_mdev_vf *vf);
 unsigned int acc_mdev_available(struct acc_mdev_pf *pf);
 

@@ -164,7 +164,7 @@ static int acc_mdev_init_dev(struct vfio_device *vdev)
 
 	ad->mdev = mdev;
 	ad->pf = pf;
-	ad->vf = acc_mdev_vf_get(pf);
+	ad->vf = acc_mdev_vf_get(pf, mdev);
 	if (!ad->vf) {
 		dev_err(&pf->pdev->dev,
 			"mdev %s: no free VF (each mdev needs a VF of its own)\n",

@@ -58,6 +58,20 @@ void acc_mdev_config_init(struct acc_mdev_dev *ad)
 	mutex_unlock(&ad->state_lock);
 }
 
+/* Capability IDs and next pointers are read-only, as on the device. */
+static bool acc_mdev_cap_header(struct acc_mdev_dev *ad, unsigned int off)
+{
+	unsigned int pos = ad->config[PCI_CAPABILITY_LIST] & ~3;
+	int ttl = 48;
+
+	while (pos >= PCI_STD_HEADER_SIZEOF && ttl--) {
+		if (off == pos || off == pos + 1)
+			return true;
+		pos = ad->config[pos + 1] & ~3;
+	}
+	return false;
+}
+
 static void acc_mdev_config_write_byte(struct acc_mdev_dev *ad,
 				       unsigned int off, u8 val)
 {
@@ -85,7 +99,8 @@ static void acc_mdev_config_write_byte(struct acc_mdev_dev *ad,
 		return;
 	}
 	/* Interrupt line and the capability area are scratch for the user. */
-	if (off == PCI_INTERRUPT_LINE || off >= PCI_STD_HEADER_SIZEOF)
+	if (off == PCI_INTERRUPT_LINE ||
+	    (off >= PCI_STD_HEADER_SIZEOF && !acc_mdev_cap_header(ad, off)))
 		ad->config[off] = val;
 }
 
@@ -482,5 +497,6 @@ long acc_mdev_set_irqs(struct acc_mdev_dev *ad, unsigned long arg)
 
 int acc_mdev_reset(struct acc_mdev_dev *ad)
 {
-	return pci_reset_function(ad->vf->pdev);
+	/* Not pci_reset_function(): VF removal holds the VF's lock. */
+	return pci_try_reset_function(ad->vf->pdev);
 }

@@ -8,7 +8,7 @@
 
 #include "acc_qm.h"
 
-/* PF VFT configuration registers (BAR2) */
+/* PF registers (BAR2) */
 #define QM_VFT_CFG_OP_ENABLE	0x100054
 #define QM_VFT_CFG_OP_WR	0x100058
 #define QM_VFT_CFG_TYPE		0x10005c
@@ -16,27 +16,50 @@
 #define QM_VFT_CFG_DATA_L	0x100064
 #define QM_VFT_CFG_DATA_H	0x100068
 #define QM_VFT_CFG_RDY		0x10006c
+#define QM_CAP_TOTAL_QP		0x100158
+#define QM_TOTAL_QP_MASK	GENMASK(10, 0)
+#define ACC_QM_PF_BAR_MIN	(QM_CAP_TOTAL_QP + 4)
+
+/* VFT entry types and words */
 #define QM_VFT_SQC		0
 #define QM_VFT_CQC		1
 #define QM_SQC_VFT_BASE_SHIFT	28
 #define QM_SQC_VFT_VALID	BIT_ULL(44)
 #define QM_SQC_VFT_NUM_SHIFT	45
 #define QM_CQC_VFT_VALID	BIT_ULL(28)
+
+/*
+ * The hardware answers a VFT request in microseconds; hisi_qm allows 1 ms.
+ * We allow 100 ms and sleep between polls: nothing here is time critical,
+ * and a loaded host (or an emulator) must not make SR-IOV set-up fail.
+ */
+#define QM_VFT_POLL_US		20
 #define QM_VFT_TIMEOUT_US	100000
 
-int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev, bool vft)
+int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev)
 {
+	resource_size_t len = pci_resource_len(pdev, ACC_QM_BAR);
 	int ret;
 
 	qm->pdev = pdev;
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
-	if (vft) {
-		qm->io = pcim_iomap(pdev, ACC_QM_BAR, 0);
-		if (!qm->io)
-			return -ENOMEM;
+	if (len < ACC_QM_PF_BAR_MIN) {
+		pci_err(pdev, "BAR%d is %llu bytes, the QM registers need %u\n",
+			ACC_QM_BAR, (unsigned long long)len, ACC_QM_PF_BAR_MIN);
+		return -ENODEV;
 	}
+	qm->io = pcim_iomap(pdev, ACC_QM_BAR, 0);
+	if (!qm->io)
+		return -ENOMEM;
+	qm->total_qp = readl(qm->io + QM_CAP_TOTAL_QP) & QM_TOTAL_QP_MASK;
+	if (!qm->total_qp) {
+		pci_err(pdev, "the QM reports no queue pairs (0x%x reads 0)\n",
+			QM_CAP_TOTAL_QP);
+		return -ENODEV;
+	}
+	mutex_init(&qm->vft_lock);
 	pci_set_master(pdev);
 	return 0;
 }
@@ -44,37 +67,85 @@ int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev, bool vft)
 void acc_qm_pf_disable(struct acc_qm_pf *qm)
 {
 	pci_clear_master(qm->pdev);
+	mutex_destroy(&qm->vft_lock);
 }
 
-static int acc_qm_vft_wait(struct acc_qm_pf *qm)
+static int acc_qm_vft_ready(struct acc_qm_pf *qm)
 {
 	u32 v;
 
-	return readl_poll_timeout(qm->io + QM_VFT_CFG_RDY, v, v & 1, 10,
-				  QM_VFT_TIMEOUT_US);
+	return readl_poll_timeout(qm->io + QM_VFT_CFG_RDY, v, v & 1,
+				  QM_VFT_POLL_US, QM_VFT_TIMEOUT_US);
 }
 
-static int acc_qm_vft_write(struct acc_qm_pf *qm, u32 type, u32 fun, u64 data)
+/* One VFT request: write *data, or (@rd) read the entry into *data. */
+static int acc_qm_vft_op(struct acc_qm_pf *qm, bool rd, u32 type,
+			 unsigned int fun, u64 *data)
 {
+	u64 out = rd ? 0 : *data;
 	int ret;
 
-	ret = acc_qm_vft_wait(qm);
+	lockdep_assert_held(&qm->vft_lock);
+	ret = acc_qm_vft_ready(qm);
 	if (ret)
 		return ret;
-	writel(0, qm->io + QM_VFT_CFG_OP_WR);
+	writel(rd, qm->io + QM_VFT_CFG_OP_WR);
 	writel(type, qm->io + QM_VFT_CFG_TYPE);
 	writel(fun, qm->io + QM_VFT_CFG);
-	writel(lower_32_bits(data), qm->io + QM_VFT_CFG_DATA_L);
-	writel(upper_32_bits(data), qm->io + QM_VFT_CFG_DATA_H);
+	/*
+	 * A read starts from zeroed DATA, so a device that completes it
+	 * without filling DATA cannot pass for an echo of the write.
+	 */
+	writel(lower_32_bits(out), qm->io + QM_VFT_CFG_DATA_L);
+	writel(upper_32_bits(out), qm->io + QM_VFT_CFG_DATA_H);
 	writel(0, qm->io + QM_VFT_CFG_RDY);
 	writel(1, qm->io + QM_VFT_CFG_OP_ENABLE);
-	return acc_qm_vft_wait(qm);
+	ret = acc_qm_vft_ready(qm);
+	if (ret)
+		return ret;
+	if (rd)
+		*data = readl(qm->io + QM_VFT_CFG_DATA_L) |
+			(u64)readl(qm->io + QM_VFT_CFG_DATA_H) << 32;
+	return 0;
 }
 
-/*
- * Queue-pair assignment for function @fun (0 = PF, n = VF n) through the
- * PF's VFT configuration: SQC then CQC; @num == 0 clears the entry. Without
- * a mapped BAR (module parameter vft off) the request is only logged.
+/* Write one entry and read it back: the device must hold what we wrote. */
+static int acc_qm_vft_set_one(struct acc_qm_pf *qm, u32 type,
+			      unsigned int fun, u64 data)
+{
+	const char *name = type == QM_VFT_SQC ? "SQC" : "CQC";
+	u64 back;
+	int ret;
+
+	ret = acc_qm_vft_op(qm, false, type, fun, &data);
+	if (!ret)
+		ret = acc_qm_vft_op(qm, true, type, fun, &back);
+	if (ret) {
+		pci_err(qm->pdev,
+			"VFT %s of function %u: no handshake within %u ms (%d)\n",
+			name, fun, QM_VFT_TIMEOUT_US / 1000, ret);
+		return ret;
+	}
+	if (back != data) {
+		pci_err(qm->pdev,
+			"VFT %s of function %u reads back 0x%016llx, wrote 0x%016llx\n",
+			name, fun, back, data);
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * acc_qm_pf_set_vft() - assign queue pairs to a function through the PF
+ * @qm: the PF's QM
+ * @fun: function, 0 = PF, n = VF n
+ * @base: first queue pair (device numbering)
+ * @num: number of queue pairs; 0 clears the function's entries
+ *
+ * Programs the SQC then the CQC VFT entry and reads each back.
+ *
+ * Return: 0, -EINVAL for a range the device cannot hold, -ETIMEDOUT if
+ * the device does not answer, -EIO if an entry reads back different.
  */
 int acc_qm_pf_set_vft(struct acc_qm_pf *qm, unsigned int fun, u32 base,
 		      u32 num)
@@ -82,22 +153,23 @@ int acc_qm_pf_set_vft(struct acc_qm_pf *qm, unsigned int fun, u32 base,
 	u64 sqc = 0, cqc = 0;
 	int ret;
 
-	if (!qm->io) {
-		pci_dbg(qm->pdev, "VFT: function %u qp %u+%u not programmed\n",
-			fun, base, num);
-		return 0;
+	if (num > ACC_QM_VFT_MAX_QP ||
+	    (num && (base >= qm->total_qp || num > qm->total_qp - base))) {
+		pci_err(qm->pdev,
+			"VFT of function %u: queue pairs %u+%u outside the device's %u\n",
+			fun, base, num, qm->total_qp);
+		return -EINVAL;
 	}
 	if (num) {
 		sqc = (u64)base << QM_SQC_VFT_BASE_SHIFT | QM_SQC_VFT_VALID |
 		      (u64)(num - 1) << QM_SQC_VFT_NUM_SHIFT;
 		cqc = QM_CQC_VFT_VALID;
 	}
-	ret = acc_qm_vft_write(qm, QM_VFT_SQC, fun, sqc);
+	mutex_lock(&qm->vft_lock);
+	ret = acc_qm_vft_set_one(qm, QM_VFT_SQC, fun, sqc);
 	if (!ret)
-		ret = acc_qm_vft_write(qm, QM_VFT_CQC, fun, cqc);
-	if (ret)
-		pci_err(qm->pdev, "VFT for function %u: no handshake (%d)\n",
-			fun, ret);
+		ret = acc_qm_vft_set_one(qm, QM_VFT_CQC, fun, cqc);
+	mutex_unlock(&qm->vft_lock);
 	return ret;
 }
 

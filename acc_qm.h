@@ -5,12 +5,15 @@
 #ifndef ACC_QM_H
 #define ACC_QM_H
 
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/types.h>
 
 #define ACC_QM_BAR		2
 /* BAR2 layout: functional window below, migration-control window above */
 #define ACC_QM_FUNC_SIZE	0x8000
+/* Widest queue range one VFT entry can describe (10-bit num - 1 field) */
+#define ACC_QM_VFT_MAX_QP	1024
 
 struct acc_qm_vf {
 	struct pci_dev *pdev;
@@ -19,10 +22,12 @@ struct acc_qm_vf {
 
 struct acc_qm_pf {
 	struct pci_dev *pdev;
-	void __iomem *io;	/* BAR2, only when the VFT is programmed */
+	void __iomem *io;	/* BAR2 */
+	u32 total_qp;		/* queue pairs of the whole device */
+	struct mutex vft_lock;	/* one VFT handshake at a time */
 };
 
-int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev, bool vft);
+int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev);
 void acc_qm_pf_disable(struct acc_qm_pf *qm);
 int acc_qm_pf_set_vft(struct acc_qm_pf *qm, unsigned int fun, u32 base,
 		      u32 num);

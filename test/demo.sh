@@ -1,11 +1,11 @@
 #!/bin/bash
-# make demo: boot the test VM and show the bench working end to end.
-# Until the acc_mdev driver exists: the upstream mtty mdev created with
-# mdevctl, attached to QEMU 10 inside the VM (type1 container), its state
-# migrated through a file into a second QEMU on a second mdev (iommufd);
-# then the simulated HiSilicon platform: a VF of the simulated PF under
-# stock vfio-pci doing DMA through the software IOMMU, dirty tracking, MSI.
-# It grows with the driver: ZIP workload, then live migration.
+# make demo: boot the test VM and show the bench and the driver end to end:
+# acc_mdev on the simulated ZIP PF (QM/ZIP device model) with mdevctl
+# define/start/stop, a compression workload through an mdev and through
+# stock vfio-pci on the same VF (throughput ratio), QEMU 10 realizing the
+# mdev with iommufd, the upstream hisi_zip driver on the same model, and
+# the bench's migration path (QEMU + mtty mdevs, container -> iommufd).
+# It grows with the driver: live migration of an acc_mdev device next.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$repo/test/out/demo
@@ -17,13 +17,16 @@ kdir=$("$repo/test/kernel/build.sh") || exit 1
 for kb in "$repo"/test/*/Kbuild; do
 	make -s -C "$kdir" M="$(dirname "$kb")" modules || exit 1
 done
+make -s -C "$kdir" M="$repo" modules || exit 1
 make -s -C "$repo/test/user" || exit 1
 echo "== acc_mdev demo: test kernel $(cat "$kdir/kernelrelease"), QEMU TCG"
 start=$(date +%s)
 "$repo/test/vm/run" --out "$out" "$repo/test/vm/run-cases" \
-	"$repo/test/cases/20-mdevctl-mtty.sh" \
-	"$repo/test/cases/30-qemu-mtty-migration.sh" \
-	"$repo/test/cases/42-sim-vfio-user.sh"
+	"$repo/test/cases/60-acc-mdev-basic.sh" \
+	"$repo/test/cases/70-acc-mdev-zip.sh" \
+	"$repo/test/cases/68-acc-mdev-qemu.sh" \
+	"$repo/test/cases/50-hisi-zip-upstream.sh" \
+	"$repo/test/cases/30-qemu-mtty-migration.sh"
 rc=$?
 echo
 echo "== report ($(($(date +%s) - start)) s, logs in $out)"

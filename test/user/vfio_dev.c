@@ -108,7 +108,8 @@ static int open_iommufd(struct vfio_dev *d, enum attach_to to)
 	return 0;
 }
 
-static int open_container(struct vfio_dev *d)
+/* Open the device's VFIO group; it must be viable. */
+static int open_group(struct vfio_dev *d)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
 	char link[512], target[512], path[300];
@@ -120,13 +121,6 @@ static int open_container(struct vfio_dev *d)
 		return fail_errno("device has no iommu_group");
 	target[n] = 0;
 	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(target));
-	d->container_fd = open("/dev/vfio/vfio", O_RDWR);
-	if (d->container_fd < 0)
-		return fail_errno("open /dev/vfio/vfio");
-	if (ioctl(d->container_fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
-		errno = EINVAL;
-		return fail_errno("VFIO_GET_API_VERSION");
-	}
 	d->group_fd = open(path, O_RDWR);
 	if (d->group_fd < 0)
 		return fail_errno(path);
@@ -136,15 +130,64 @@ static int open_container(struct vfio_dev *d)
 		errno = EBUSY;
 		return fail_errno("group not viable (all devices bound to vfio?)");
 	}
-	if (ioctl(d->group_fd, VFIO_GROUP_SET_CONTAINER, &d->container_fd))
-		return fail_errno("VFIO_GROUP_SET_CONTAINER");
-	if (ioctl(d->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return fail_errno("VFIO_SET_IOMMU(TYPE1v2)");
+	return 0;
+}
+
+static int get_group_device_fd(struct vfio_dev *d)
+{
 	d->device_fd = ioctl(d->group_fd, VFIO_GROUP_GET_DEVICE_FD,
 			     basename(d->sysfs));
 	if (d->device_fd < 0)
 		return fail_errno("VFIO_GROUP_GET_DEVICE_FD");
 	return 0;
+}
+
+static int open_container(struct vfio_dev *d)
+{
+	int ret;
+
+	d->container_fd = open("/dev/vfio/vfio", O_RDWR);
+	if (d->container_fd < 0)
+		return fail_errno("open /dev/vfio/vfio");
+	if (ioctl(d->container_fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+		errno = EINVAL;
+		return fail_errno("VFIO_GET_API_VERSION");
+	}
+	ret = open_group(d);
+	if (ret)
+		return ret;
+	if (ioctl(d->group_fd, VFIO_GROUP_SET_CONTAINER, &d->container_fd))
+		return fail_errno("VFIO_GROUP_SET_CONTAINER");
+	if (ioctl(d->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return fail_errno("VFIO_SET_IOMMU(TYPE1v2)");
+	return get_group_device_fd(d);
+}
+
+/*
+ * The group's container is an iommufd: SET_CONTAINER creates (or takes)
+ * the iommufd's compat IOAS, and opening the device binds it to that ctx
+ * and attaches it to that IOAS, so IOMMU_IOAS_MAP on it reaches the device.
+ */
+static int open_group_iommufd(struct vfio_dev *d)
+{
+	struct iommu_vfio_ioas compat = {
+		.size = sizeof(compat),
+		.op = IOMMU_VFIO_IOAS_GET,
+	};
+	int ret;
+
+	d->iommufd = open("/dev/iommu", O_RDWR);
+	if (d->iommufd < 0)
+		return fail_errno("open /dev/iommu");
+	ret = open_group(d);
+	if (ret)
+		return ret;
+	if (ioctl(d->group_fd, VFIO_GROUP_SET_CONTAINER, &d->iommufd))
+		return fail_errno("VFIO_GROUP_SET_CONTAINER(iommufd)");
+	if (ioctl(d->iommufd, IOMMU_VFIO_IOAS, &compat))
+		return fail_errno("IOMMU_VFIO_IOAS(GET)");
+	d->ioas_id = compat.ioas_id;
+	return get_group_device_fd(d);
 }
 
 static int do_open(struct vfio_dev *d, const char *sysfs,
@@ -156,8 +199,12 @@ static int do_open(struct vfio_dev *d, const char *sysfs,
 	d->mode = mode;
 	d->device_fd = d->iommufd = d->container_fd = d->group_fd = -1;
 	snprintf(d->sysfs, sizeof(d->sysfs), "%s", sysfs);
-	ret = mode == VFIO_MODE_IOMMUFD ? open_iommufd(d, to) :
-					  open_container(d);
+	if (mode == VFIO_MODE_IOMMUFD)
+		ret = open_iommufd(d, to);
+	else if (mode == VFIO_MODE_GROUP_IOMMUFD)
+		ret = open_group_iommufd(d);
+	else
+		ret = open_container(d);
 	if (!ret)
 		ret = get_info(d);
 	if (ret)
@@ -196,7 +243,7 @@ void vfio_dev_close(struct vfio_dev *d)
 
 int vfio_dev_dma_map(struct vfio_dev *d, void *va, uint64_t iova, size_t len)
 {
-	if (d->mode == VFIO_MODE_IOMMUFD) {
+	if (d->mode != VFIO_MODE_CONTAINER) {
 		struct iommu_ioas_map map = {
 			.size = sizeof(map),
 			.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
@@ -226,7 +273,7 @@ int vfio_dev_dma_map(struct vfio_dev *d, void *va, uint64_t iova, size_t len)
 
 int vfio_dev_dma_unmap(struct vfio_dev *d, uint64_t iova, size_t len)
 {
-	if (d->mode == VFIO_MODE_IOMMUFD) {
+	if (d->mode != VFIO_MODE_CONTAINER) {
 		struct iommu_ioas_unmap unmap = {
 			.size = sizeof(unmap),
 			.ioas_id = d->ioas_id,

@@ -15,18 +15,23 @@
 enum vfio_open_mode {
 	VFIO_MODE_IOMMUFD,	/* /dev/vfio/devices/vfioN + /dev/iommu */
 	VFIO_MODE_CONTAINER,	/* /dev/vfio/<group> + /dev/vfio/vfio, type1 */
+	/*
+	 * /dev/vfio/<group> with /dev/iommu as its container: the device is
+	 * bound to the iommufd's compat IOAS (ioas_id), maps go there.
+	 */
+	VFIO_MODE_GROUP_IOMMUFD,
 };
 
 struct vfio_dev {
 	enum vfio_open_mode mode;
 	char sysfs[256];	/* /sys/bus/{pci,mdev}/devices/<name> */
 	int device_fd;
-	int iommufd;		/* iommufd mode */
+	int iommufd;		/* iommufd and group-iommufd modes */
 	uint32_t dev_id;
-	uint32_t ioas_id;
+	uint32_t ioas_id;	/* the compat IOAS in group-iommufd mode */
 	uint32_t hwpt_id;	/* 0 unless attached to an explicit HWPT */
 	int container_fd;	/* container mode */
-	int group_fd;
+	int group_fd;		/* container and group-iommufd modes */
 	struct vfio_device_info info;
 };
 

@@ -49,6 +49,7 @@ struct cfg {
 	unsigned int sge_nr;
 	uint64_t seed;
 	const char *file;
+	const char *out;
 	int timeout_ms;
 	unsigned int mb_timeout_ms;
 	int level;
@@ -77,6 +78,8 @@ static void usage(FILE *f)
 		"  --alg deflate|zlib|gzip   request type (default deflate = raw deflate)\n"
 		"  --size BYTES              generated workload size (default 4M; K/M/G ok)\n"
 		"  --file PATH               compress a file instead (--size caps it)\n"
+		"  --out PATH                write the device's compressed chunks there,\n"
+		"                            concatenated in order (after verification)\n"
 		"  --chunk BYTES             bytes per request (default 64K)\n"
 		"  --depth N                 SQ/CQ depth (default 256)\n"
 		"  --inflight N              requests in flight (default depth - 1)\n"
@@ -383,6 +386,31 @@ static int verify_chunk(const struct cfg *c, const struct job *j,
 	return 0;
 }
 
+/* The compressed chunks (header + device output each) into one file. */
+static int write_output(const char *path, const struct job *jobs,
+			unsigned int n, unsigned int head)
+{
+	FILE *f = fopen(path, "w");
+	unsigned int i;
+
+	if (!f) {
+		fprintf(stderr, "zip_client: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (fwrite(jobs[i].dst, 1, head + jobs[i].produced, f) !=
+		    head + jobs[i].produced)
+			break;
+	}
+	if (i < n || fclose(f)) {
+		fprintf(stderr, "zip_client: writing %s: %s\n", path, strerror(errno));
+		if (i < n)
+			fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
 static void summary(const char *dir, unsigned int jobs, size_t in, size_t out,
 		    size_t plain, double secs, bool ratio)
 {
@@ -400,7 +428,7 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 {
 	enum { O_MODE = 256, O_IRQ, O_POLL, O_SGL, O_FLAT, O_ALG, O_SIZE, O_FILE,
 	       O_CHUNK, O_DEPTH, O_INFLIGHT, O_SGE, O_SEED, O_LEVEL, O_TIMEOUT,
-	       O_MBTIMEOUT, O_IOVA };
+	       O_MBTIMEOUT, O_IOVA, O_OUT };
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "irq", no_argument, NULL, O_IRQ },
@@ -419,6 +447,7 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "mb-timeout", required_argument, NULL, O_MBTIMEOUT },
 		{ "iova", required_argument, NULL, O_IOVA },
+		{ "out", required_argument, NULL, O_OUT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -472,6 +501,7 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 			c->size_set = true;
 			break;
 		case O_FILE: c->file = optarg; break;
+		case O_OUT: c->out = optarg; break;
 		case O_CHUNK:
 			bad = parse_size(optarg, &c->chunk) || c->chunk < 64 ||
 			      c->chunk > (8u << 20);
@@ -641,6 +671,8 @@ int main(int argc, char **argv)
 		out_total += head + jobs[i].produced;
 	}
 	summary("compress", nchunks, size, out_total, size, secs, true);
+	if (c.out && write_output(c.out, jobs, nchunks, head))
+		goto out;
 
 	/* ---- deflate in userspace, inflate on the device ---- */
 	memset(&zs, 0, sizeof(zs));
