@@ -204,9 +204,12 @@ static int sim_bus_create(struct acc_sim *sim)
 	/* The functions exist, no driver has seen them yet. */
 	ret = sim_model_selftest(sim);
 	if (ret) {
+		struct pci_host_bridge *bridge = pci_find_host_bridge(bus);
+
 		pci_stop_root_bus(bus);
 		pci_remove_root_bus(bus);
 		pci_unlock_rescan_remove();
+		put_device(&bridge->dev);
 		return ret;
 	}
 	pci_bus_add_devices(bus);
@@ -217,6 +220,7 @@ static int sim_bus_create(struct acc_sim *sim)
 
 static void sim_bus_remove(struct acc_sim *sim)
 {
+	struct pci_host_bridge *bridge = pci_find_host_bridge(sim->bus);
 	struct pci_dev *pdev;
 	unsigned int i;
 
@@ -231,6 +235,8 @@ static void sim_bus_remove(struct acc_sim *sim)
 	pci_stop_root_bus(sim->bus);
 	pci_remove_root_bus(sim->bus);
 	pci_unlock_rescan_remove();
+	/* pci_create_root_bus() handed us the bridge's first reference. */
+	put_device(&bridge->dev);
 	sim->bus = NULL;
 }
 
