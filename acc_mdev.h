@@ -23,6 +23,7 @@ struct acc_mdev_vf {
 	struct acc_mdev_pf *pf;
 	bool in_use;			/* backs an mdev */
 	struct mdev_device *mdev;	/* the one it backs while in_use */
+	struct acc_mdev_dev *ad;	/* its vfio device, while in_use */
 };
 
 struct acc_mdev_pf {
@@ -42,6 +43,7 @@ struct acc_mdev_pf {
 struct acc_mdev_irq {
 	struct eventfd_ctx *trigger;
 	int virq;
+	bool masked;			/* the user masked it */
 	char name[32];
 };
 
@@ -52,16 +54,19 @@ struct acc_mdev_dev {
 	struct acc_mdev_vf *vf;
 	struct acc_qm_vf qm;
 	struct mutex state_lock;	/* config, irqs */
+	/* BAR2 access (faults, region rw) vs reset: readers vs writer */
+	struct rw_semaphore memory_lock;
 	u8 config[PCI_CFG_SPACE_SIZE];
 	u32 bar_mask[PCI_STD_NUM_BARS];	/* size masks, 0 if no BAR */
 	struct acc_mdev_irq irqs[ACC_MDEV_MAX_MSI];
 	unsigned int num_irqs;		/* vectors enabled */
+	struct eventfd_ctx *err_trigger;
 	struct eventfd_ctx *req_trigger;
 };
 
 /* acc_mdev_main.c */
 struct acc_mdev_vf *acc_mdev_vf_get(struct acc_mdev_pf *pf,
-				    struct mdev_device *mdev);
+				    struct acc_mdev_dev *ad);
 void acc_mdev_vf_put(struct acc_mdev_vf *vf);
 unsigned int acc_mdev_available(struct acc_mdev_pf *pf);
 
@@ -74,10 +79,16 @@ ssize_t acc_mdev_rw(struct acc_mdev_dev *ad, char __user *buf, size_t count,
 		    loff_t *ppos, bool write);
 int acc_mdev_mmap(struct acc_mdev_dev *ad, struct vm_area_struct *vma);
 long acc_mdev_region_info(struct acc_mdev_dev *ad, unsigned long arg);
+void acc_mdev_bar_block(struct acc_mdev_dev *ad);
+void acc_mdev_bar_unblock(struct acc_mdev_dev *ad);
+int acc_mdev_reset(struct acc_mdev_dev *ad);
+
+/* acc_mdev_irq.c */
 long acc_mdev_irq_info(struct acc_mdev_dev *ad, unsigned long arg);
 long acc_mdev_set_irqs(struct acc_mdev_dev *ad, unsigned long arg);
 void acc_mdev_irqs_teardown(struct acc_mdev_dev *ad);
-int acc_mdev_reset(struct acc_mdev_dev *ad);
+void acc_mdev_error_notify(struct acc_mdev_dev *ad);
+void acc_mdev_request_notify(struct acc_mdev_dev *ad, unsigned int count);
 
 /* sysfs_types/acc_mdev_types.c */
 extern const struct attribute_group *acc_mdev_dev_groups[];

@@ -40,7 +40,7 @@ static const char *acc_mdev_engine(unsigned short device)
 }
 
 struct acc_mdev_vf *acc_mdev_vf_get(struct acc_mdev_pf *pf,
-				    struct mdev_device *mdev)
+				    struct acc_mdev_dev *ad)
 {
 	struct acc_mdev_vf *found = NULL;
 	int i;
@@ -50,7 +50,8 @@ struct acc_mdev_vf *acc_mdev_vf_get(struct acc_mdev_pf *pf,
 		if (pf->vfs[i].pdev && !pf->vfs[i].in_use) {
 			found = &pf->vfs[i];
 			found->in_use = true;
-			found->mdev = mdev;
+			found->mdev = ad->mdev;
+			found->ad = ad;
 			break;
 		}
 	}
@@ -63,6 +64,7 @@ void acc_mdev_vf_put(struct acc_mdev_vf *vf)
 	mutex_lock(&vf->pf->lock);
 	vf->in_use = false;
 	vf->mdev = NULL;
+	vf->ad = NULL;
 	mutex_unlock(&vf->pf->lock);
 }
 
@@ -318,6 +320,23 @@ static void acc_mdev_vf_remove(struct pci_dev *pdev)
 	}
 }
 
+/* AER on a VF: the user owns it, so the user gets to recover it. */
+static pci_ers_result_t acc_mdev_vf_error_detected(struct pci_dev *pdev,
+						   pci_channel_state_t state)
+{
+	struct acc_mdev_vf *vf = pci_get_drvdata(pdev);
+
+	mutex_lock(&vf->pf->lock);
+	if (vf->ad)
+		acc_mdev_error_notify(vf->ad);
+	mutex_unlock(&vf->pf->lock);
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+
+static const struct pci_error_handlers acc_mdev_vf_err_handlers = {
+	.error_detected = acc_mdev_vf_error_detected,
+};
+
 static const struct pci_device_id acc_mdev_vf_ids[] = {
 	{ PCI_VDEVICE(HUAWEI, 0xa251) },
 	{ PCI_VDEVICE(HUAWEI, 0xa256) },
@@ -331,6 +350,7 @@ static struct pci_driver acc_mdev_vf_driver = {
 	.id_table = acc_mdev_vf_ids,
 	.probe = acc_mdev_vf_probe,
 	.remove = acc_mdev_vf_remove,
+	.err_handler = &acc_mdev_vf_err_handlers,
 	.driver_managed_dma = true,
 };
 

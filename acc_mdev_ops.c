@@ -3,7 +3,6 @@
  * acc_mdev: mdev probe/remove, vfio_device_ops, ioctl dispatch and the
  * iommufd DMA binding (the backing VF joins the user's IOAS).
  */
-#include <linux/eventfd.h>
 #include <linux/iommufd.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
@@ -72,12 +71,6 @@ static void acc_mdev_close(struct vfio_device *vdev)
 	struct acc_mdev_dev *ad = to_ad(vdev);
 
 	acc_mdev_irqs_teardown(ad);
-	mutex_lock(&ad->state_lock);
-	if (ad->req_trigger) {
-		eventfd_ctx_put(ad->req_trigger);
-		ad->req_trigger = NULL;
-	}
-	mutex_unlock(&ad->state_lock);
 	acc_mdev_reset(ad);
 	pci_clear_master(ad->vf->pdev);
 	pci_disable_device(ad->vf->pdev);
@@ -102,20 +95,7 @@ static int acc_mdev_vmmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 
 static void acc_mdev_request(struct vfio_device *vdev, unsigned int count)
 {
-	struct acc_mdev_dev *ad = to_ad(vdev);
-
-	mutex_lock(&ad->state_lock);
-	if (ad->req_trigger) {
-		if (!(count % 10))
-			dev_notice_ratelimited(vdev->dev,
-					       "relaying device request to user (#%u)\n",
-					       count);
-		eventfd_signal(ad->req_trigger);
-	} else if (count == 0) {
-		dev_notice(vdev->dev,
-			   "no device request channel, blocked until released by user\n");
-	}
-	mutex_unlock(&ad->state_lock);
+	acc_mdev_request_notify(to_ad(vdev), count);
 }
 
 static long acc_mdev_device_info(unsigned long arg)
@@ -164,7 +144,9 @@ static int acc_mdev_init_dev(struct vfio_device *vdev)
 
 	ad->mdev = mdev;
 	ad->pf = pf;
-	ad->vf = acc_mdev_vf_get(pf, mdev);
+	mutex_init(&ad->state_lock);
+	init_rwsem(&ad->memory_lock);
+	ad->vf = acc_mdev_vf_get(pf, ad);
 	if (!ad->vf) {
 		dev_err(&pf->pdev->dev,
 			"mdev %s: no free VF (each mdev needs a VF of its own)\n",
@@ -176,7 +158,6 @@ static int acc_mdev_init_dev(struct vfio_device *vdev)
 		acc_mdev_vf_put(ad->vf);
 		return ret;
 	}
-	mutex_init(&ad->state_lock);
 	return 0;
 }
 

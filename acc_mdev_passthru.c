@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * acc_mdev: what the user sees of the VF: virtualized config space, BAR
- * regions (BAR2 limited to its functional window), MSI forwarding, reset.
+ * regions (BAR2 limited to its functional window) and reset.
  */
-#include <linux/eventfd.h>
-#include <linux/interrupt.h>
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -158,12 +156,17 @@ static ssize_t acc_mdev_bar_rw(struct acc_mdev_dev *ad, char __user *buf,
 			n = 4;
 		else if (count - done >= 2 && !(off & 1))
 			n = 2;
+		/* User copies outside memory_lock: @buf may be our mmap. */
 		if (write) {
 			if (copy_from_user(&val, buf + done, n))
 				return -EFAULT;
+			down_read(&ad->memory_lock);
 			ret = acc_qm_vf_write(&ad->qm, off, &val, n);
+			up_read(&ad->memory_lock);
 		} else {
+			down_read(&ad->memory_lock);
 			ret = acc_qm_vf_read(&ad->qm, off, &val, n);
+			up_read(&ad->memory_lock);
 			if (!ret && copy_to_user(buf + done, &val, n))
 				return -EFAULT;
 		}
@@ -192,9 +195,34 @@ ssize_t acc_mdev_rw(struct acc_mdev_dev *ad, char __user *buf, size_t count,
 	return ret;
 }
 
+/*
+ * BAR2 pages are inserted on fault rather than at mmap time, so that reset
+ * (and later migration) can take them away from every mapping and make the
+ * user's next access wait for the device.
+ */
+static vm_fault_t acc_mdev_mmap_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct acc_mdev_dev *ad = vma->vm_private_data;
+	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) & ACC_MDEV_OFF_MASK;
+	unsigned long pfn;
+	vm_fault_t ret;
+
+	off += vmf->address - vma->vm_start;
+	pfn = (pci_resource_start(ad->vf->pdev, ACC_QM_BAR) + off) >>
+	      PAGE_SHIFT;
+	down_read(&ad->memory_lock);
+	ret = vmf_insert_pfn(vma, vmf->address, pfn);
+	up_read(&ad->memory_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct acc_mdev_mmap_ops = {
+	.fault = acc_mdev_mmap_fault,
+};
+
 int acc_mdev_mmap(struct acc_mdev_dev *ad, struct vm_area_struct *vma)
 {
-	struct pci_dev *vf = ad->vf->pdev;
 	unsigned int index = vma->vm_pgoff >>
 			     (ACC_MDEV_OFF_SHIFT - PAGE_SHIFT);
 	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) & ACC_MDEV_OFF_MASK;
@@ -208,11 +236,30 @@ int acc_mdev_mmap(struct acc_mdev_dev *ad, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 
+	vma->vm_private_data = ad;
+	vma->vm_ops = &acc_mdev_mmap_ops;
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
-	return io_remap_pfn_range(vma, vma->vm_start,
-				  (pci_resource_start(vf, ACC_QM_BAR) + off) >>
-				  PAGE_SHIFT, len, vma->vm_page_prot);
+	return 0;
+}
+
+/*
+ * Take BAR2's pages out of every user mapping and hold off faults and
+ * region accesses until acc_mdev_bar_unblock(). The device file's mapping
+ * (vfio_device.inode, as vfio-pci uses it) covers all mmaps of the device.
+ */
+void acc_mdev_bar_block(struct acc_mdev_dev *ad)
+{
+	down_write(&ad->memory_lock);
+	unmap_mapping_range(ad->vdev.inode->i_mapping,
+			    ACC_MDEV_INDEX_TO_OFF(VFIO_PCI_BAR0_REGION_INDEX +
+						  ACC_QM_BAR),
+			    ACC_QM_FUNC_SIZE, true);
+}
+
+void acc_mdev_bar_unblock(struct acc_mdev_dev *ad)
+{
+	up_write(&ad->memory_lock);
 }
 
 long acc_mdev_region_info(struct acc_mdev_dev *ad, unsigned long arg)
@@ -289,214 +336,16 @@ long acc_mdev_region_info(struct acc_mdev_dev *ad, unsigned long arg)
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static int acc_mdev_msi_count(struct acc_mdev_dev *ad)
-{
-	int n = pci_msi_vec_count(ad->vf->pdev);
-
-	return n < 0 ? 0 : min(n, ACC_MDEV_MAX_MSI);
-}
-
-long acc_mdev_irq_info(struct acc_mdev_dev *ad, unsigned long arg)
-{
-	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
-	struct vfio_irq_info info;
-
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
-		return -EINVAL;
-
-	info.flags = VFIO_IRQ_INFO_EVENTFD;
-	switch (info.index) {
-	case VFIO_PCI_MSI_IRQ_INDEX:
-		info.count = acc_mdev_msi_count(ad);
-		info.flags |= VFIO_IRQ_INFO_NORESIZE;
-		break;
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		info.count = 1;
-		break;
-	default:
-		info.count = 0;
-		break;
-	}
-	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
-}
-
-static irqreturn_t acc_mdev_msi_handler(int irq, void *arg)
-{
-	struct acc_mdev_irq *mi = arg;
-
-	eventfd_signal(mi->trigger);
-	return IRQ_HANDLED;
-}
-
-static void acc_mdev_vector_free(struct acc_mdev_dev *ad, unsigned int i)
-{
-	struct acc_mdev_irq *mi = &ad->irqs[i];
-
-	if (!mi->trigger)
-		return;
-	free_irq(mi->virq, mi);
-	eventfd_ctx_put(mi->trigger);
-	mi->trigger = NULL;
-}
-
-static int acc_mdev_vector_set(struct acc_mdev_dev *ad, unsigned int i,
-			       int fd)
-{
-	struct acc_mdev_irq *mi = &ad->irqs[i];
-	struct eventfd_ctx *trigger;
-	int ret;
-
-	acc_mdev_vector_free(ad, i);
-	if (fd < 0)
-		return 0;
-	trigger = eventfd_ctx_fdget(fd);
-	if (IS_ERR(trigger))
-		return PTR_ERR(trigger);
-	mi->virq = pci_irq_vector(ad->vf->pdev, i);
-	snprintf(mi->name, sizeof(mi->name), "acc_mdev-msi%u(%s)", i,
-		 pci_name(ad->vf->pdev));
-	mi->trigger = trigger;
-	ret = request_irq(mi->virq, acc_mdev_msi_handler, 0, mi->name, mi);
-	if (ret) {
-		eventfd_ctx_put(trigger);
-		mi->trigger = NULL;
-	}
-	return ret;
-}
-
-/* Caller holds state_lock. */
-static void __acc_mdev_msi_disable(struct acc_mdev_dev *ad)
-{
-	unsigned int i;
-
-	if (!ad->num_irqs)
-		return;
-	for (i = 0; i < ad->num_irqs; i++)
-		acc_mdev_vector_free(ad, i);
-	pci_free_irq_vectors(ad->vf->pdev);
-	ad->num_irqs = 0;
-}
-
-void acc_mdev_irqs_teardown(struct acc_mdev_dev *ad)
-{
-	mutex_lock(&ad->state_lock);
-	__acc_mdev_msi_disable(ad);
-	mutex_unlock(&ad->state_lock);
-}
-
-static int acc_mdev_msi_trigger(struct acc_mdev_dev *ad,
-				struct vfio_irq_set *hdr, const s32 *fds)
-{
-	unsigned int i;
-	int ret;
-
-	if ((hdr->flags & VFIO_IRQ_SET_DATA_NONE) && !hdr->count) {
-		__acc_mdev_msi_disable(ad);
-		return 0;
-	}
-	if (!(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		/* Loopback: signal the user's eventfds from here. */
-		for (i = hdr->start; i < hdr->start + hdr->count; i++)
-			if (i < ad->num_irqs && ad->irqs[i].trigger)
-				eventfd_signal(ad->irqs[i].trigger);
-		return 0;
-	}
-	if (ad->num_irqs < hdr->start + hdr->count) {
-		unsigned int n = hdr->start + hdr->count;
-
-		__acc_mdev_msi_disable(ad);
-		ret = pci_alloc_irq_vectors(ad->vf->pdev, n, n, PCI_IRQ_MSI);
-		if (ret < 0)
-			return ret;
-		ad->num_irqs = n;
-	}
-	for (i = 0; i < hdr->count; i++) {
-		ret = acc_mdev_vector_set(ad, hdr->start + i, fds[i]);
-		if (ret) {
-			__acc_mdev_msi_disable(ad);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-static int acc_mdev_req_trigger(struct acc_mdev_dev *ad,
-				struct vfio_irq_set *hdr, const s32 *fds)
-{
-	struct eventfd_ctx *trigger = NULL;
-
-	if (hdr->start || hdr->count > 1)
-		return -EINVAL;
-	if (!(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		if (hdr->count && ad->req_trigger)
-			eventfd_signal(ad->req_trigger);
-		if (!hdr->count && ad->req_trigger) {
-			eventfd_ctx_put(ad->req_trigger);
-			ad->req_trigger = NULL;
-		}
-		return 0;
-	}
-	if (fds[0] >= 0) {
-		trigger = eventfd_ctx_fdget(fds[0]);
-		if (IS_ERR(trigger))
-			return PTR_ERR(trigger);
-	}
-	if (ad->req_trigger)
-		eventfd_ctx_put(ad->req_trigger);
-	ad->req_trigger = trigger;
-	return 0;
-}
-
-long acc_mdev_set_irqs(struct acc_mdev_dev *ad, unsigned long arg)
-{
-	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
-	struct vfio_irq_set hdr;
-	size_t data_size = 0;
-	s32 *fds = NULL;
-	int max, ret;
-
-	if (copy_from_user(&hdr, (void __user *)arg, minsz))
-		return -EFAULT;
-	switch (hdr.index) {
-	case VFIO_PCI_MSI_IRQ_INDEX:
-		max = acc_mdev_msi_count(ad);
-		break;
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		max = 1;
-		break;
-	default:
-		max = 0;
-		break;
-	}
-	ret = vfio_set_irqs_validate_and_prepare(&hdr, max, VFIO_PCI_NUM_IRQS,
-						 &data_size);
-	if (ret)
-		return ret;
-	if ((hdr.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) !=
-	    VFIO_IRQ_SET_ACTION_TRIGGER || !max)
-		return -EINVAL;
-	if (hdr.flags & VFIO_IRQ_SET_DATA_BOOL)
-		return -EINVAL;	/* only NONE and EVENTFD */
-	if (data_size) {
-		fds = memdup_user((void __user *)(arg + minsz), data_size);
-		if (IS_ERR(fds))
-			return PTR_ERR(fds);
-	}
-
-	mutex_lock(&ad->state_lock);
-	if (hdr.index == VFIO_PCI_MSI_IRQ_INDEX)
-		ret = acc_mdev_msi_trigger(ad, &hdr, fds);
-	else
-		ret = acc_mdev_req_trigger(ad, &hdr, fds);
-	mutex_unlock(&ad->state_lock);
-	kfree(fds);
-	return ret;
-}
-
 int acc_mdev_reset(struct acc_mdev_dev *ad)
 {
+	int ret;
+
+	acc_mdev_bar_block(ad);
 	/* Not pci_reset_function(): VF removal holds the VF's lock. */
-	return pci_try_reset_function(ad->vf->pdev);
+	ret = pci_try_reset_function(ad->vf->pdev);
+	acc_mdev_bar_unblock(ad);
+	if (ret)
+		dev_err(ad->vdev.dev, "resetting VF %s failed (%d)\n",
+			pci_name(ad->vf->pdev), ret);
+	return ret;
 }

@@ -106,4 +106,8 @@ const char *acc_sim_iommu_domain_desc(struct device *dev);
  *                  way the device would (pending if masked; -ENXIO if MSI is
  *                  disabled or n is beyond the enabled vectors; -EIO if Bus
  *                  Master Enable is off: an MSI is a memory write)
+ *   aer            test hook, write-only: "nonfatal" reports an uncorrectable
+ *                  non-fatal error to the function's driver as AER recovery
+ *                  would (error_detected, mmio_enabled, resume); -EOPNOTSUPP
+ *                  if the driver has no error handler
  */

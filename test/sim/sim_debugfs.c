@@ -219,6 +219,64 @@ static const struct file_operations irq_fops = {
 	.llseek	= noop_llseek,
 };
 
+/*
+ * The simulated bus has no root port and no AER capability, so an error
+ * report is delivered as the AER core's recovery would deliver it to an
+ * endpoint: error_detected, then mmio_enabled and resume by the answer.
+ */
+static int sim_dbg_report_error(struct pci_dev *pdev,
+				pci_channel_state_t state)
+{
+	const struct pci_error_handlers *eh;
+	pci_ers_result_t res;
+	int ret = 0;
+
+	device_lock(&pdev->dev);
+	eh = pdev->driver ? pdev->driver->err_handler : NULL;
+	if (!eh || !eh->error_detected) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	pdev->error_state = state;
+	res = eh->error_detected(pdev, state);
+	if (res == PCI_ERS_RESULT_CAN_RECOVER && eh->mmio_enabled)
+		res = eh->mmio_enabled(pdev);
+	pdev->error_state = pci_channel_io_normal;
+	if (res != PCI_ERS_RESULT_DISCONNECT && eh->resume)
+		eh->resume(pdev);
+	if (res == PCI_ERS_RESULT_DISCONNECT)
+		ret = -EIO;
+out:
+	device_unlock(&pdev->dev);
+	return ret;
+}
+
+/* "nonfatal": an uncorrectable non-fatal error, the link still up. */
+static ssize_t aer_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	struct sim_func *f = file->private_data;
+	char buf[16];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+	if (strcmp(strim(buf), "nonfatal"))
+		return -EINVAL;
+	ret = sim_dbg_report_error(f->pdev, pci_channel_io_normal);
+	return ret ? ret : count;
+}
+
+static const struct file_operations aer_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= aer_write,
+	.llseek	= noop_llseek,
+};
+
 /**
  * sim_debugfs_init() - create the acc_sim debugfs root
  * @sim: simulator
@@ -257,6 +315,7 @@ void sim_debugfs_add_func(struct sim_func *f)
 	debugfs_create_file("qm_stats", 0444, d, f, &qm_stats_fops);
 	debugfs_create_file("dma", 0200, d, f, &dma_fops);
 	debugfs_create_file("irq", 0200, d, f, &irq_fops);
+	debugfs_create_file("aer", 0200, d, f, &aer_fops);
 	f->debugfs = d;
 }
 

@@ -5,7 +5,8 @@
  * seen through its sysfs config/resource files and the simulator's debugfs.
  *
  *   mdev_check all <uuid>       BAR2 window mmap, DMA into the IOAS, MSI
- *                               to eventfds, reset
+ *                               to eventfds and masking, error eventfd,
+ *                               reset with the BAR mapped
  *   mdev_check container <uuid> a type1 container open fails EOPNOTSUPP
  *   mdev_check hold <uuid>      keep the device open until its request
  *                               eventfd fires (mdev removal, PF unbind)
@@ -24,6 +25,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <linux/iommufd.h>
@@ -93,13 +96,123 @@ static void check_dma(struct vfio_dev *d)
 	       vf_name);
 }
 
+/* VFIO_DEVICE_SET_IRQS with @count entries of @data: 0 or -errno. */
+static int irq_set(struct vfio_dev *d, unsigned int index, uint32_t flags,
+		   unsigned int start, unsigned int count, const void *data,
+		   size_t data_len)
+{
+	struct vfio_irq_set *set;
+	int ret = 0;
+
+	set = calloc(1, sizeof(*set) + data_len);
+	if (!set)
+		die("out of memory");
+	set->argsz = sizeof(*set) + data_len;
+	set->flags = flags;
+	set->index = index;
+	set->start = start;
+	set->count = count;
+	if (data_len)
+		memcpy(set->data, data, data_len);
+	if (ioctl(d->device_fd, VFIO_DEVICE_SET_IRQS, set))
+		ret = -errno;
+	free(set);
+	return ret;
+}
+
+static uint32_t vf_msi_mask_bits(void);
+static void vf_config(uint8_t *cfg);
+
+/* Vector @v raised by the VF while masked must wait for the unmask. */
+static void check_msi_masked(struct vfio_dev *d, int efd, int v,
+			     bool use_bool, int n)
+{
+	uint32_t flags = use_bool ? VFIO_IRQ_SET_DATA_BOOL :
+				    VFIO_IRQ_SET_DATA_NONE;
+	uint8_t sel[32] = { 0 };
+	unsigned int start = use_bool ? 0 : v, count = use_bool ? n : 1;
+	int ret;
+
+	sel[v] = 1;
+	ret = irq_set(d, VFIO_PCI_MSI_IRQ_INDEX,
+		      flags | VFIO_IRQ_SET_ACTION_MASK, start, count, sel,
+		      use_bool ? count : 0);
+	if (ret)
+		die("mask MSI vector %d: %s", v, strerror(-ret));
+	if (vf_msi_mask_bits() != (1u << v))
+		die("vector %d masked: the VF's MSI mask bits are 0x%x",
+		    v, vf_msi_mask_bits());
+	if (sim_hook("irq", "%d", v))
+		die("raise vector %d", v);
+	if (vfio_eventfd_wait(efd, 500))
+		die("masked vector %d reached its eventfd", v);
+	ret = irq_set(d, VFIO_PCI_MSI_IRQ_INDEX,
+		      flags | VFIO_IRQ_SET_ACTION_UNMASK, start, count, sel,
+		      use_bool ? count : 0);
+	if (ret)
+		die("unmask MSI vector %d: %s", v, strerror(-ret));
+	if (vfio_eventfd_wait(efd, 5000) != 1)
+		die("vector %d raised while masked was not delivered on unmask",
+		    v);
+	if (vf_msi_mask_bits())
+		die("after unmask the VF's MSI mask bits are 0x%x",
+		    vf_msi_mask_bits());
+}
+
+/* The VF's MSI Mask Bits register, as the host's PCI core reads it. */
+static uint32_t vf_msi_mask_bits(void)
+{
+	uint8_t cfg[256];
+	unsigned int pos, mask;
+	uint16_t ctl;
+
+	vf_config(cfg);
+	pos = cfg[PCI_CAPABILITY_LIST] & ~3;
+	while (pos && cfg[pos] != PCI_CAP_ID_MSI)
+		pos = cfg[pos + 1] & ~3;
+	if (!pos)
+		die("VF %s has no MSI capability", vf_name);
+	ctl = cfg[pos + PCI_MSI_FLAGS] | cfg[pos + PCI_MSI_FLAGS + 1] << 8;
+	if (!(ctl & PCI_MSI_FLAGS_MASKBIT))
+		die("VF %s MSI has no per-vector masking", vf_name);
+	mask = pos + ((ctl & PCI_MSI_FLAGS_64BIT) ? PCI_MSI_MASK_64 :
+						    PCI_MSI_MASK_32);
+	return cfg[mask] | cfg[mask + 1] << 8 | cfg[mask + 2] << 16 |
+	       (uint32_t)cfg[mask + 3] << 24;
+}
+
+static void expect_irq_set_einval(struct vfio_dev *d, unsigned int index,
+				  uint32_t flags, unsigned int start,
+				  unsigned int count, const char *what)
+{
+	int32_t fd = -1;
+	int ret;
+
+	ret = irq_set(d, index, flags, start, count, &fd,
+		      (flags & VFIO_IRQ_SET_DATA_EVENTFD) && count ?
+		      sizeof(fd) : 0);
+	if (ret != -EINVAL)
+		die("%s: got %d, expected -EINVAL", what, ret);
+}
+
 static void check_irq(struct vfio_dev *d)
 {
-	int efds[32], n, v;
+	struct vfio_irq_info info = { .argsz = sizeof(info),
+				      .index = VFIO_PCI_MSI_IRQ_INDEX };
+	uint8_t sel[32] = { 0 };
+	int efds[32], n, v, ret;
 
-	n = vfio_dev_irq_count(d, VFIO_PCI_MSI_IRQ_INDEX);
-	if (n < 1 || n > 32)
+	if (ioctl(d->device_fd, VFIO_DEVICE_GET_IRQ_INFO, &info))
+		die("MSI irq info: %s", strerror(errno));
+	if (!(info.flags & VFIO_IRQ_INFO_MASKABLE))
+		die("MSI not reported maskable (flags 0x%x)", info.flags);
+	n = info.count;
+	if (n < 2 || n > 32)
 		die("MSI count %d", n);
+	expect_irq_set_einval(d, VFIO_PCI_MSI_IRQ_INDEX,
+			      VFIO_IRQ_SET_DATA_NONE |
+			      VFIO_IRQ_SET_ACTION_MASK, 0, 1,
+			      "mask before MSI is enabled");
 	if (vfio_dev_irq_enable(d, VFIO_PCI_MSI_IRQ_INDEX, n, efds))
 		die("enable MSI");
 	for (v = 0; v < n; v++) {
@@ -108,9 +221,127 @@ static void check_irq(struct vfio_dev *d)
 		if (vfio_eventfd_wait(efds[v], 5000) != 1)
 			die("vector %d did not reach its eventfd", v);
 	}
+	check_msi_masked(d, efds[0], 0, false, n);
+	check_msi_masked(d, efds[n - 1], n - 1, true, n);
+	/* Loopback with a bool array: only the selected vector fires. */
+	sel[1] = 1;
+	ret = irq_set(d, VFIO_PCI_MSI_IRQ_INDEX,
+		      VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, 0,
+		      n, sel, n);
+	if (ret)
+		die("bool trigger: %s", strerror(-ret));
+	if (vfio_eventfd_wait(efds[1], 2000) != 1 ||
+	    vfio_eventfd_wait(efds[0], 200))
+		die("bool trigger did not signal exactly vector 1");
+	expect_irq_set_einval(d, VFIO_PCI_MSI_IRQ_INDEX,
+			      VFIO_IRQ_SET_DATA_EVENTFD |
+			      VFIO_IRQ_SET_ACTION_UNMASK, 0, 1,
+			      "eventfd unmask of MSI");
+	expect_irq_set_einval(d, VFIO_PCI_MSI_IRQ_INDEX,
+			      VFIO_IRQ_SET_DATA_EVENTFD |
+			      VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0,
+			      "eventfd trigger naming no vector");
+	expect_irq_set_einval(d, VFIO_PCI_MSI_IRQ_INDEX,
+			      VFIO_IRQ_SET_DATA_NONE |
+			      VFIO_IRQ_SET_ACTION_MASK, n - 1, 2,
+			      "mask past the last vector");
+	/* Masked at disable: a later enable starts unmasked. */
+	if (irq_set(d, VFIO_PCI_MSI_IRQ_INDEX,
+		    VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, 0, 1,
+		    NULL, 0))
+		die("mask vector 0");
 	if (vfio_dev_irq_disable(d, VFIO_PCI_MSI_IRQ_INDEX))
 		die("disable MSI");
-	printf("MSI: %d vectors reached their eventfds\n", n);
+	if (vfio_dev_irq_enable(d, VFIO_PCI_MSI_IRQ_INDEX, 1, efds))
+		die("enable MSI again");
+	if (sim_hook("irq", "0") || vfio_eventfd_wait(efds[0], 5000) != 1)
+		die("vector 0 after re-enable did not reach its eventfd");
+	if (vfio_dev_irq_disable(d, VFIO_PCI_MSI_IRQ_INDEX))
+		die("disable MSI");
+	printf("MSI: %d vectors reached their eventfds; masked vectors held pending in the VF and delivered on unmask\n",
+	       n);
+}
+
+/* The error index: one eventfd, as vfio-pci offers on PCIe functions. */
+static void check_err_irq(struct vfio_dev *d)
+{
+	int efd;
+
+	if (vfio_dev_irq_count(d, VFIO_PCI_ERR_IRQ_INDEX) != 1)
+		die("error irq count %d, expected 1",
+		    vfio_dev_irq_count(d, VFIO_PCI_ERR_IRQ_INDEX));
+	if (vfio_dev_irq_enable(d, VFIO_PCI_ERR_IRQ_INDEX, 1, &efd))
+		die("error eventfd");
+	if (irq_set(d, VFIO_PCI_ERR_IRQ_INDEX,
+		    VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 1,
+		    NULL, 0) || vfio_eventfd_wait(efd, 2000) != 1)
+		die("error eventfd loopback");
+	if (sim_hook("aer", "nonfatal"))
+		die("report an error on VF %s", vf_name);
+	if (vfio_eventfd_wait(efd, 5000) != 1)
+		die("error reported on VF %s did not reach the error eventfd",
+		    vf_name);
+	expect_irq_set_einval(d, VFIO_PCI_ERR_IRQ_INDEX,
+			      VFIO_IRQ_SET_DATA_NONE |
+			      VFIO_IRQ_SET_ACTION_MASK, 0, 1,
+			      "mask of the error index");
+	if (vfio_dev_irq_disable(d, VFIO_PCI_ERR_IRQ_INDEX))
+		die("error eventfd off");
+	close(efd);
+	printf("ERR: the error eventfd gets the VF's error reports\n");
+}
+
+#define QM_IFC_INT_MASK	0x0024	/* resets to 1 */
+
+/*
+ * Reset takes BAR2 away from the user's mappings while the VF resets and
+ * gives it back after: a process touching the mapping all along neither
+ * crashes nor sees anything but the register's values.
+ */
+static void check_reset(struct vfio_dev *d)
+{
+	volatile uint32_t *bar;
+	int i, status;
+	pid_t child;
+
+	bar = vfio_dev_region_mmap_range(d, VFIO_PCI_BAR2_REGION_INDEX, 0,
+					 FUNC_SIZE);
+	if (!bar)
+		die("mmap BAR2");
+	bar[QM_IFC_INT_MASK / 4] = 0;
+	if (bar[QM_IFC_INT_MASK / 4] != 0)
+		die("QM_IFC_INT_MASK did not take 0");
+	if (vfio_dev_reset(d))
+		die("reset");
+	if (bar[QM_IFC_INT_MASK / 4] != 1)
+		die("after VFIO_DEVICE_RESET QM_IFC_INT_MASK is %u, reset value 1",
+		    bar[QM_IFC_INT_MASK / 4]);
+
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		for (;;) {
+			uint32_t v = bar[QM_IFC_INT_MASK / 4];
+
+			if (v > 1)
+				_exit(3);
+			bar[QM_IFC_INT_MASK / 4] = 0;
+		}
+	}
+	for (i = 0; i < 20; i++) {
+		usleep(20000);
+		if (vfio_dev_reset(d))
+			die("reset %d with the BAR in use", i);
+	}
+	kill(child, SIGTERM);
+	if (waitpid(child, &status, 0) != child)
+		die("waitpid");
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGTERM)
+		die("process using the BAR across resets ended with status 0x%x",
+		    status);
+	munmap((void *)bar, FUNC_SIZE);
+	printf("RESET: VF registers back to reset values; BAR2 mapping usable across 20 resets\n");
 }
 
 /* Regions by index, as vfio-pci encodes them (checked in cmd_bounds). */
@@ -930,9 +1161,8 @@ int main(int argc, char **argv)
 	check_regions(&d);
 	check_dma(&d);
 	check_irq(&d);
-	if (vfio_dev_reset(&d))
-		die("reset");
-	printf("VFIO_DEVICE_RESET OK\n");
+	check_err_irq(&d);
+	check_reset(&d);
 	vfio_dev_close(&d);
 	return 0;
 }
