@@ -62,6 +62,14 @@ static int acc_mdev_open(struct vfio_device *vdev)
 	ret = pci_enable_device(ad->vf->pdev);
 	if (ret)
 		return ret;
+	/* Each user starts from a reset VF, whatever the last one left. */
+	ret = acc_mdev_reset(ad);
+	if (ret) {
+		dev_err(vdev->dev, "VF %s could not be reset for a new user (%d)\n",
+			pci_name(ad->vf->pdev), ret);
+		pci_disable_device(ad->vf->pdev);
+		return ret;
+	}
 	acc_mdev_config_init(ad);
 	return 0;
 }
@@ -71,7 +79,9 @@ static void acc_mdev_close(struct vfio_device *vdev)
 	struct acc_mdev_dev *ad = to_ad(vdev);
 
 	acc_mdev_irqs_teardown(ad);
-	acc_mdev_reset(ad);
+	if (acc_mdev_reset(ad) == -EAGAIN)
+		dev_info(vdev->dev, "VF %s busy (going away?): not reset on close\n",
+			 pci_name(ad->vf->pdev));
 	pci_clear_master(ad->vf->pdev);
 	pci_disable_device(ad->vf->pdev);
 }

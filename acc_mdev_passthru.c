@@ -344,7 +344,8 @@ int acc_mdev_reset(struct acc_mdev_dev *ad)
 	/* Not pci_reset_function(): VF removal holds the VF's lock. */
 	ret = pci_try_reset_function(ad->vf->pdev);
 	acc_mdev_bar_unblock(ad);
-	if (ret)
+	/* -EAGAIN: the VF is locked, e.g. being unbound; the caller decides. */
+	if (ret && ret != -EAGAIN)
 		dev_err(ad->vdev.dev, "resetting VF %s failed (%d)\n",
 			pci_name(ad->vf->pdev), ret);
 	return ret;
