@@ -9,6 +9,8 @@
 #include "acc_qm.h"
 
 /* PF registers (BAR2) */
+#define QM_MEM_START_INIT	0x100040
+#define QM_MEM_INIT_DONE	0x100044
 #define QM_VFT_CFG_OP_ENABLE	0x100054
 #define QM_VFT_CFG_OP_WR	0x100058
 #define QM_VFT_CFG_TYPE		0x10005c
@@ -35,6 +37,23 @@
  */
 #define QM_VFT_POLL_US		20
 #define QM_VFT_TIMEOUT_US	100000
+/* Memory init: hisi_qm allows 1 ms; same reasoning as above. */
+#define QM_MEM_INIT_TIMEOUT_US	100000
+
+/* Clear the QM's internal memories (contexts, VFT) before first use. */
+static int acc_qm_mem_init(struct acc_qm_pf *qm)
+{
+	u32 v;
+	int ret;
+
+	writel(1, qm->io + QM_MEM_START_INIT);
+	ret = readl_poll_timeout(qm->io + QM_MEM_INIT_DONE, v, v & 1,
+				 QM_VFT_POLL_US, QM_MEM_INIT_TIMEOUT_US);
+	if (ret)
+		pci_err(qm->pdev, "QM memory init not done within %u ms\n",
+			QM_MEM_INIT_TIMEOUT_US / 1000);
+	return ret;
+}
 
 int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev)
 {
@@ -59,6 +78,9 @@ int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev)
 			QM_CAP_TOTAL_QP);
 		return -ENODEV;
 	}
+	ret = acc_qm_mem_init(qm);
+	if (ret)
+		return ret;
 	mutex_init(&qm->vft_lock);
 	pci_set_master(pdev);
 	return 0;

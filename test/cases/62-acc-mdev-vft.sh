@@ -1,7 +1,7 @@
-# acc_mdev assigns each VF its queue pairs through the PF's VFT (SQC and
-# CQC entries, each read back) and the simulator's QM model sees the
-# ranges; disabling the VFs clears their entries; qp_per_vf is checked
-# against the queue count the device reports (256 in the simulator); an
+# acc_mdev's PF probe runs the QM memory init; it assigns each VF its queue
+# pairs through the PF's VFT (SQC and CQC entries, each read back) and the
+# simulator's QM model sees the ranges; disabling the VFs clears their
+# entries; qp_per_vf is checked against the queue count the device reports (256 in the simulator); an
 # entry the device does not hold fails sriov_numvfs with EIO; a PF whose
 # VFs another driver left enabled is refused.
 . "$ACC_REPO/test/lib/common.sh"
@@ -19,6 +19,8 @@ dmesg_since() {
 }
 
 acc_mdev_setup 4 qp_per_vf=4
+expect_eq "QM memory inits by the PF driver's probe" \
+	"$(awk '$1 == "mem_inits" { print $2 }' "$dbg/$SIM_PF/qm_stats")" 1
 for f in 1 2 3 4; do
 	expect_eq "VF $f queues" "$(awk '$1 == "queues" { print $2 }' "$dbg/10000:00:00.$f/qm_stats")" \
 		"$((f * 4))-$((f * 4 + 3))"
