@@ -1,9 +1,10 @@
 # acc_mdev's PF probe runs the QM memory init; it assigns each VF its queue
 # pairs through the PF's VFT (SQC and CQC entries, each read back) and the
 # simulator's QM model sees the ranges; disabling the VFs clears their
-# entries; qp_per_vf is checked against the queue count the device reports (256 in the simulator); an
-# entry the device does not hold fails sriov_numvfs with EIO; a PF whose
-# VFs another driver left enabled is refused.
+# entries; qp_per_vf is checked against the queue count the device reports
+# (256 in the simulator); an entry the device does not hold fails
+# sriov_numvfs with EIO; a PF whose VFs another driver left enabled is
+# refused.
 . "$ACC_REPO/test/lib/common.sh"
 . "$ACC_REPO/test/lib/sim.sh"
 . "$ACC_REPO/test/lib/acc_mdev.sh"
