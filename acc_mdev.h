@@ -21,9 +21,7 @@ struct acc_mdev_pf;
 struct acc_mdev_vf {
 	struct pci_dev *pdev;		/* NULL: slot unused */
 	struct acc_mdev_pf *pf;
-	bool in_use;			/* backs an mdev */
-	struct mdev_device *mdev;	/* the one it backs while in_use */
-	struct acc_mdev_dev *ad;	/* its vfio device, while in_use */
+	struct acc_mdev_dev *ad;	/* the mdev it backs, NULL: free */
 };
 
 struct acc_mdev_pf {
@@ -35,7 +33,7 @@ struct acc_mdev_pf {
 	struct mdev_type type;
 	struct mdev_type *types[1];
 	bool parent_registered;
-	struct mutex lock;		/* vfs[], in_use, vfs_closing */
+	struct mutex lock;		/* vfs[] and their ad, vfs_closing */
 	bool vfs_closing;		/* SR-IOV being disabled: no new mdev */
 	struct acc_mdev_vf vfs[ACC_MDEV_MAX_VFS];
 };

@@ -47,10 +47,8 @@ struct acc_mdev_vf *acc_mdev_vf_get(struct acc_mdev_pf *pf,
 
 	mutex_lock(&pf->lock);
 	for (i = 0; i < ACC_MDEV_MAX_VFS && !pf->vfs_closing; i++) {
-		if (pf->vfs[i].pdev && !pf->vfs[i].in_use) {
+		if (pf->vfs[i].pdev && !pf->vfs[i].ad) {
 			found = &pf->vfs[i];
-			found->in_use = true;
-			found->mdev = ad->mdev;
 			found->ad = ad;
 			break;
 		}
@@ -62,8 +60,6 @@ struct acc_mdev_vf *acc_mdev_vf_get(struct acc_mdev_pf *pf,
 void acc_mdev_vf_put(struct acc_mdev_vf *vf)
 {
 	mutex_lock(&vf->pf->lock);
-	vf->in_use = false;
-	vf->mdev = NULL;
 	vf->ad = NULL;
 	mutex_unlock(&vf->pf->lock);
 }
@@ -75,7 +71,7 @@ unsigned int acc_mdev_available(struct acc_mdev_pf *pf)
 
 	mutex_lock(&pf->lock);
 	for (i = 0; i < ACC_MDEV_MAX_VFS && !pf->vfs_closing; i++)
-		if (pf->vfs[i].pdev && !pf->vfs[i].in_use)
+		if (pf->vfs[i].pdev && !pf->vfs[i].ad)
 			n++;
 	mutex_unlock(&pf->lock);
 	return n;
@@ -92,7 +88,7 @@ static bool acc_mdev_vfs_close(struct acc_mdev_pf *pf)
 
 	mutex_lock(&pf->lock);
 	for (i = 0; i < ACC_MDEV_MAX_VFS; i++)
-		busy |= pf->vfs[i].in_use;
+		busy |= !!pf->vfs[i].ad;
 	pf->vfs_closing = !busy;
 	mutex_unlock(&pf->lock);
 	return !busy;
@@ -282,7 +278,7 @@ static int acc_mdev_vf_probe(struct pci_dev *pdev,
 	mutex_lock(&pf->lock);
 	pf->vfs[idx].pf = pf;
 	pf->vfs[idx].pdev = pdev;
-	pf->vfs[idx].in_use = false;
+	pf->vfs[idx].ad = NULL;
 	mutex_unlock(&pf->lock);
 	pci_set_drvdata(pdev, &pf->vfs[idx]);
 	return 0;
@@ -300,12 +296,12 @@ static void acc_mdev_vf_remove(struct pci_dev *pdev)
 	 */
 	for (;;) {
 		mutex_lock(&vf->pf->lock);
-		if (!vf->in_use) {
+		if (!vf->ad) {
 			vf->pdev = NULL;
 			mutex_unlock(&vf->pf->lock);
 			return;
 		}
-		mdev = vf->mdev;
+		mdev = vf->ad->mdev;
 		get_device(&mdev->dev);
 		mutex_unlock(&vf->pf->lock);
 		if (device_is_bound(&mdev->dev)) {
