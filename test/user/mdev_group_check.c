@@ -32,16 +32,6 @@
 static char sysfs[256];
 static char vf_name[64];
 
-static void backing_vf(const char *uuid)
-{
-	char path[320];
-
-	snprintf(sysfs, sizeof(sysfs), "/sys/bus/mdev/devices/%s", uuid);
-	snprintf(path, sizeof(path), "%s/acc_mdev/backing_vf", sysfs);
-	sim_read_file(path, vf_name, sizeof(vf_name));
-	sim_pci_name = vf_name;
-}
-
 /* BAR2 is the 32 KiB functional window; its mmap is the VF's BAR. */
 static void check_bar2(struct vfio_dev *d)
 {
@@ -177,7 +167,8 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	backing_vf(argv[2]);
+	mdev_backing_vf(argv[2], sysfs, sizeof(sysfs), vf_name,
+			sizeof(vf_name));
 	if (!strcmp(argv[1], "type1")) {
 		ret = vfio_dev_open(&d, sysfs, VFIO_MODE_CONTAINER);
 		if (ret != -EOPNOTSUPP)

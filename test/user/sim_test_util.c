@@ -104,3 +104,14 @@ void expect_bytes(const uint8_t *p, size_t len, uint8_t v, const char *what)
 			die("%s: byte %zu is 0x%02x, expected 0x%02x", what, i,
 			    p[i], v);
 }
+
+void mdev_backing_vf(const char *uuid, char *sysfs, size_t sysfs_len,
+		     char *vf, size_t vf_len)
+{
+	char path[320];
+
+	snprintf(sysfs, sysfs_len, "/sys/bus/mdev/devices/%s", uuid);
+	snprintf(path, sizeof(path), "%s/acc_mdev/backing_vf", sysfs);
+	sim_read_file(path, vf, vf_len);
+	sim_pci_name = vf;
+}

@@ -28,6 +28,12 @@ int sim_hook(const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A number read from one of the function's debugfs files. */
 uint64_t sim_read_u64(const char *file);
+/*
+ * An acc_mdev mdev: its sysfs path into @sysfs and its backing VF's name
+ * into @vf, which becomes sim_pci_name (the debugfs hooks act on the VF).
+ */
+void mdev_backing_vf(const char *uuid, char *sysfs, size_t sysfs_len,
+		     char *vf, size_t vf_len);
 
 /* Zeroed, populated anonymous memory of @pages pages. */
 uint8_t *sim_alloc_buf(size_t pages);
