@@ -15,6 +15,11 @@ PKGS=(
 # against a distribution kernel (it pulls in the matching linux-image).
 BACKPORTS_PKGS=(linux-source-6.12 linux-libc-dev qemu-system-x86 qemu-utils
 	linux-headers-amd64)
+# libvirt 11.x (matches QEMU 10) for the libvirt case: libvirtd with its QEMU
+# and node device drivers, virsh. Installed as PKG/bookworm-backports, not
+# with -t: -t would also pull backports' systemd in for systemd-container.
+LIBVIRT_PKGS=(libvirt-daemon-driver-qemu libvirt-daemon-driver-nodedev
+	libvirt-clients)
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -24,7 +29,7 @@ need_root() {
 }
 
 missing=()
-for p in "${PKGS[@]}" "${BACKPORTS_PKGS[@]}"; do
+for p in "${PKGS[@]}" "${BACKPORTS_PKGS[@]}" "${LIBVIRT_PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
@@ -37,6 +42,13 @@ case $(dpkg-query -W -f='${Version}' linux-headers-amd64 2>/dev/null) in
 6.12.*) ;;
 *) missing+=(linux-headers-amd64) ;;
 esac
+# libvirt must be the backports 11.x, not bookworm's 9.0
+for p in "${LIBVIRT_PKGS[@]}"; do
+	case $(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) in
+	11.*) ;;
+	*) missing+=("$p") ;;
+	esac
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 need_root
@@ -53,3 +65,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${PKGS[@]}"
 apt-get install -y -q --no-install-recommends -t bookworm-backports "${BACKPORTS_PKGS[@]}"
+apt-get install -y -q --no-install-recommends "${LIBVIRT_PKGS[@]/%//bookworm-backports}"
