@@ -30,12 +30,12 @@ need_root() {
 
 missing=()
 for p in "${PKGS[@]}" "${BACKPORTS_PKGS[@]}" "${LIBVIRT_PKGS[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null ||
 		missing+=("$p")
 done
 # qemu must be the backports 10.x, not bookworm's 7.2
 if command -v qemu-system-x86_64 >/dev/null; then
-	qemu-system-x86_64 --version | grep -q 'version 10\.' || missing+=(qemu-system-x86)
+	qemu-system-x86_64 --version | grep 'version 10\.' >/dev/null || missing+=(qemu-system-x86)
 fi
 # the stock headers must be the backports 6.12, not bookworm's 6.1
 case $(dpkg-query -W -f='${Version}' linux-headers-amd64 2>/dev/null) in

@@ -14,7 +14,7 @@ for m in hisi_qm hisi_zip hisi_sec2 hisi_hpre hisi_acc_vfio_pci vfio_pci mtty pc
 	modinfo "$m" >/dev/null || fail "module $m not built"
 done
 # The debug features that make a run worth trusting.
-dmesg | grep -q "KernelAddressSanitizer initialized" || fail "KASAN not active"
+dmesg | grep "KernelAddressSanitizer initialized" >/dev/null || fail "KASAN not active"
 [ -e /proc/lockdep ] || fail "lockdep not active"
 [ -e /sys/kernel/debug/kmemleak ] || fail "kmemleak not active"
 grep -q "memmap=" /proc/cmdline || fail "no memmap= window on the command line"

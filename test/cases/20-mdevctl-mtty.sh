@@ -13,16 +13,16 @@ grep -q "mtty-2" /tmp/types.txt || fail "mdevctl types does not list mtty-2"
 
 u=$(new_uuid)
 mdevctl define --uuid "$u" --parent mtty --type mtty-2 --auto
-mdevctl list --defined | grep -q "$u" || fail "defined mdev not listed"
+mdevctl list --defined | grep "$u" >/dev/null || fail "defined mdev not listed"
 mdevctl start --uuid "$u"
 [ -d "/sys/bus/mdev/devices/$u" ] || fail "mdevctl start did not create $u"
-mdevctl list | grep "$u" | grep -q "mtty-2" || fail "mdevctl list does not show $u"
+mdevctl list | grep "$u" | grep "mtty-2" >/dev/null || fail "mdevctl list does not show $u"
 avail1=$(cat "$types/mtty-2/available_instances")
 [ "$avail1" -lt "$avail0" ] || fail "available_instances did not drop ($avail0 -> $avail1)"
 mdevctl stop --uuid "$u"
 [ ! -e "/sys/bus/mdev/devices/$u" ] || fail "mdevctl stop left $u"
 mdevctl undefine --uuid "$u"
-mdevctl list --defined | grep -q "$u" && fail "undefined mdev still listed"
+mdevctl list --defined | grep "$u" >/dev/null && fail "undefined mdev still listed"
 expect_eq "available_instances after stop" "$(cat "$types/mtty-2/available_instances")" "$avail0"
 
 u=$(new_uuid)

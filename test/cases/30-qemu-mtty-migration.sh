@@ -5,7 +5,7 @@
 . "$ACC_REPO/test/lib/common.sh"
 case_tmp
 qmp="$ACC_REPO/test/lib/qmp.py"
-qemu-system-x86_64 --version | head -1 | grep -q "version 10\." ||
+qemu-system-x86_64 --version | head -1 | grep "version 10\." >/dev/null ||
 	fail "qemu-system-x86_64 is not QEMU 10: $(qemu-system-x86_64 --version | head -1)"
 
 modprobe mtty
@@ -49,7 +49,7 @@ info "source: legacy container"
 start_qemu src "$src_uuid" \
 	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$src_uuid,id=hostdev0,enable-migration=on"
 expect_device src
-ls -l /proc/"${pids[0]}"/fd | grep -q "/dev/vfio/vfio" ||
+ls -l /proc/"${pids[0]}"/fd | grep "/dev/vfio/vfio" >/dev/null ||
 	fail "source QEMU does not hold /dev/vfio/vfio (not in container mode)"
 
 "$qmp" "$CASE_TMP/src.sock" migrate "{\"uri\": \"file:$CASE_TMP/state\"}" >/dev/null
@@ -67,9 +67,9 @@ start_qemu dst "$dst_uuid" -object iommufd,id=ifd0 \
 "$qmp" "$CASE_TMP/dst.sock" wait-migration 300 >"$CASE_TMP/dst.mig" ||
 	fail "destination load failed: $(cat "$CASE_TMP/dst.mig") $(cat "$CASE_TMP/dst.log")"
 expect_device dst
-ls -l /proc/"${pids[1]}"/fd | grep -q "/dev/iommu" ||
+ls -l /proc/"${pids[1]}"/fd | grep "/dev/iommu" >/dev/null ||
 	fail "destination QEMU does not hold /dev/iommu (not in iommufd mode)"
-ls -l /proc/"${pids[1]}"/fd | grep -q "/dev/vfio/devices/vfio" ||
+ls -l /proc/"${pids[1]}"/fd | grep "/dev/vfio/devices/vfio" >/dev/null ||
 	fail "destination QEMU did not open the vfio cdev"
 for n in src dst; do
 	"$qmp" "$CASE_TMP/$n.sock" quit >/dev/null || true

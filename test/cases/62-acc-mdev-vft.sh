@@ -16,7 +16,7 @@ qp_num_of() {
 
 # dmesg_since N PATTERN: PATTERN in the kernel log after its first N lines.
 dmesg_since() {
-	dmesg | tail -n +"$(($1 + 1))" | grep -q -e "$2"
+	dmesg | tail -n +"$(($1 + 1))" | grep -e "$2" >/dev/null
 }
 
 acc_mdev_setup 4 qp_per_vf=4

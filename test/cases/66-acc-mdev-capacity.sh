@@ -28,7 +28,7 @@ no_free_vf() {
 	u=$(new_uuid)
 	create_fails "$u" "No space left on device"
 	[ ! -e "$mdevs/$u" ] || fail "refused create left $mdevs/$u"
-	dmesg | grep -q "mdev $u: no free VF" ||
+	dmesg | grep "mdev $u: no free VF" >/dev/null ||
 		fail "no driver message for the refused create of $u"
 }
 

@@ -8,7 +8,7 @@
 . "$ACC_REPO/test/lib/sim.sh"
 . "$ACC_REPO/test/lib/acc_mdev.sh"
 qmp="$ACC_REPO/test/lib/qmp.py"
-qemu-system-x86_64 --version | head -1 | grep -q "version 10\." ||
+qemu-system-x86_64 --version | head -1 | grep "version 10\." >/dev/null ||
 	fail "qemu-system-x86_64 is not QEMU 10: $(qemu-system-x86_64 --version | head -1)"
 command -v jq >/dev/null || fail "jq not installed"
 case_tmp

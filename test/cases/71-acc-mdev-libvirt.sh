@@ -20,9 +20,9 @@
 for b in libvirtd virsh qemu-system-x86_64 unshare; do
 	command -v $b >/dev/null || fail "$b not installed (test/setup-host.sh)"
 done
-libvirtd --version | grep -q ' 11\.' ||
+libvirtd --version | grep ' 11\.' >/dev/null ||
 	fail "libvirtd is not 11.x (bookworm-backports): $(libvirtd --version)"
-qemu-system-x86_64 --version | head -1 | grep -q "version 10\." ||
+qemu-system-x86_64 --version | head -1 | grep "version 10\." >/dev/null ||
 	fail "qemu-system-x86_64 is not QEMU 10: $(qemu-system-x86_64 --version | head -1)"
 [ -x "$MDEV_CHECK" ] || fail "$MDEV_CHECK not built (make -C test/user)"
 case_tmp
