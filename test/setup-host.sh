@@ -10,6 +10,7 @@ PKGS=(
 	mdevctl jq busybox-static
 	sparse pciutils
 	zlib1g-dev
+	clang-14 libclang-rt-14-dev
 )
 # linux-headers-amd64: Debian's stock kernel headers, for the build check
 # against a distribution kernel (it pulls in the matching linux-image).
