@@ -303,14 +303,45 @@ static bool sim_qm_vft(struct sim_qm_func *fn)
 
 /* ---- Per-function handshakes --------------------------------------------- */
 
+/**
+ * sim_qm_mark_dirty() - a queue context changed in the device's cache
+ * @fn: the queue's function
+ * @q: queue; caller holds qm->lock
+ *
+ * The tables in memory are stale until a write-back: DONE (0x208) reads 0
+ * from now on, so a driver that writes START and polls DONE cannot
+ * overtake the write-back, however late the model sees START.
+ */
+void sim_qm_mark_dirty(struct sim_qm_func *fn, struct sim_qm_queue *q)
+{
+	lockdep_assert_held(&fn->qm->lock);
+	q->dirty = true;
+	qm_wr(fn, QM_CACHE_WB_DONE, 0);
+}
+
+/* Does any context of @fn differ from its table? */
+static bool sim_qm_any_dirty(struct sim_qm_func *fn)
+{
+	struct sim_qm *qm = fn->qm;
+	bool dirty = false;
+	unsigned int i;
+
+	lockdep_assert_held(&qm->lock);
+	for (i = 0; i < SIM_QM_QUEUES; i++)
+		dirty |= qm->q[i].fn == fn && qm->q[i].dirty;
+	return dirty;
+}
+
 /*
  * Cache write-back: contexts the device changed go back to the SQC/CQC
- * tables in memory. DONE (0x208) stays 1: drivers only ever wait for it.
+ * tables in memory; DONE is set once none is left. A queue that changed
+ * again meanwhile keeps START pending for the next pass.
  */
 bool sim_qm_cache_wb(struct sim_qm_func *fn)
 {
 	struct sim_qm *qm = fn->qm;
 	unsigned int i;
+	bool dirty;
 
 	if (!(qm_rd(fn, QM_CACHE_WB_START) & 1))
 		return false;
@@ -324,9 +355,15 @@ bool sim_qm_cache_wb(struct sim_qm_func *fn)
 		if (mine)
 			sim_qm_queue_writeback(fn, q);
 	}
-	atomic64_inc(&fn->st.cache_wb);
-	qm_wr(fn, QM_CACHE_WB_START, 0);
-	qm_wr(fn, QM_CACHE_WB_DONE, 1);
+	spin_lock(&qm->lock);
+	dirty = sim_qm_any_dirty(fn);
+	if (!dirty) {
+		qm_wr(fn, QM_CACHE_WB_START, 0);
+		qm_wr(fn, QM_CACHE_WB_DONE, 1);
+	}
+	spin_unlock(&qm->lock);
+	if (!dirty)
+		atomic64_inc(&fn->st.cache_wb);
 	return true;
 }
 
@@ -641,7 +678,9 @@ void sim_qm_stats_show(struct sim_func *f, struct seq_file *m)
 		   atomic64_read(&st->lost_doorbells));
 	seq_printf(m, "eqes %lld\n", atomic64_read(&st->eqes));
 	seq_printf(m, "aeqes %lld\n", atomic64_read(&st->aeqes));
+	seq_printf(m, "restarts %lld\n", atomic64_read(&st->restarts));
 	seq_printf(m, "msis %lld\n", atomic64_read(&st->msis));
+	seq_printf(m, "msis_held %lld\n", atomic64_read(&st->msis_held));
 	seq_printf(m, "cache_wb %lld\n", atomic64_read(&st->cache_wb));
 	seq_printf(m, "vft_ops %lld\n", atomic64_read(&st->vft_ops));
 	seq_printf(m, "mem_inits %lld\n", atomic64_read(&st->mem_inits));

@@ -195,6 +195,8 @@ struct sim_qm_stats {
 	atomic64_t mb_detect_ns, mb_detect_max_ns;
 	atomic64_t jobs, job_errors, bytes_in, bytes_out, job_ns;
 	atomic64_t sq_doorbells, lost_doorbells, eqes, aeqes, msis;
+	atomic64_t restarts;	/* priority-1 SQ doorbells */
+	atomic64_t msis_held;	/* not sent: the function was paused */
 	atomic64_t cache_wb, vft_ops, mem_inits;
 	atomic64_t polls, poll_gap_max_ns;	/* device thread passes */
 };
@@ -317,6 +319,8 @@ void sim_qm_queue_load(struct sim_qm_func *fn, struct sim_qm_queue *q,
 int sim_qm_queue_writeback(struct sim_qm_func *fn, struct sim_qm_queue *q);
 bool sim_qm_stop_queue(struct sim_qm_func *fn, struct sim_qm_queue *q);
 bool sim_qm_pause_func(struct sim_qm_func *fn);
+void sim_qm_unpause(struct sim_qm_func *fn);
+void sim_qm_mark_dirty(struct sim_qm_func *fn, struct sim_qm_queue *q);
 int sim_qm_engine(void *data);
 
 /* sim_zip.c */

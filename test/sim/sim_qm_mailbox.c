@@ -65,7 +65,7 @@ static int sim_qm_mb_qc(struct sim_qm_func *fn, bool cq, bool rd, u16 qn,
 			q->abort = true;
 		q->stopped = false;
 		q->cand = false;
-		q->dirty = true;
+		sim_qm_mark_dirty(fn, q);
 		if (!cq) {
 			memcpy(q->sqc, ctx, QM_CTX_SIZE);
 			q->sq_head = get_unaligned_le16(ctx + 0);
@@ -139,10 +139,10 @@ static int sim_qm_mb_bt(struct sim_qm_func *fn, bool cq, bool rd, u64 base,
 		fn->sqc_bt = base;
 		fn->sqc_bt_valid = true;
 	}
-	fn->paused = false;
 	spin_unlock(&qm->lock);
 	/* The EQC/AEQC registers may have been restored meanwhile. */
 	sim_qm_evq_reload(fn);
+	sim_qm_unpause(fn);
 	return 0;
 }
 

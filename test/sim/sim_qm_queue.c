@@ -29,8 +29,17 @@
 #define SQE_TYPE_SHIFT		28
 #define SQE_TYPE_V3		3
 
+/*
+ * A paused function (PAUSE_QM, a migration's STOP) sends no interrupt: the
+ * host's save-time EQ/AEQ doorbells must only move the heads. What is
+ * pending stays in the event queues for the driver that resumes it.
+ */
 static void sim_qm_raise(struct sim_qm_func *fn, unsigned int vec)
 {
+	if (READ_ONCE(fn->paused)) {
+		atomic64_inc(&fn->st.msis_held);
+		return;
+	}
 	if (!sim_msi_raise(fn->f, vec))
 		atomic64_inc(&fn->st.msis);
 }
@@ -476,6 +485,28 @@ bool sim_qm_pause_func(struct sim_qm_func *fn)
 	return sim_qm_wait_idle(fn->qm, fn, NULL);
 }
 
+/**
+ * sim_qm_unpause() - the function runs again after PAUSE_QM
+ * @fn: function; caller holds no lock
+ *
+ * Interrupts held back while it was paused go out now, unless masked.
+ */
+void sim_qm_unpause(struct sim_qm_func *fn)
+{
+	bool was;
+
+	spin_lock(&fn->qm->lock);
+	was = fn->paused;
+	fn->paused = false;
+	spin_unlock(&fn->qm->lock);
+	if (!was)
+		return;
+	if (!(qm_rd(fn, QM_EQ_INT_MASK) & 1))
+		sim_qm_irq_unmasked(fn, false);
+	if (!(qm_rd(fn, QM_AEQ_INT_MASK) & 1))
+		sim_qm_irq_unmasked(fn, true);
+}
+
 /* ---- Doorbells ----------------------------------------------------------------- */
 
 static void sim_qm_kick(struct sim_qm *qm)
@@ -484,7 +515,13 @@ static void sim_qm_kick(struct sim_qm *qm)
 	wake_up(&qm->eng_wq);
 }
 
-static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail)
+/*
+ * SQ doorbell. A guest rings it with priority 0 and its new tail; priority 1
+ * is the migration driver's restart after PAUSE_QM (always index 0), which
+ * resumes the queue where its context says and must not move the tail.
+ */
+static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail,
+			       bool restart)
 {
 	struct sim_qm *qm = fn->qm;
 	struct sim_qm_queue *q;
@@ -500,8 +537,7 @@ static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail)
 		sim_qm_queue_load(fn, q, qn);
 
 	spin_lock(&qm->lock);
-	fn->paused = false;
-	if (q->fn == fn && q->sqc_valid) {
+	if (q->fn == fn && q->sqc_valid && !restart) {
 		u16 depth = sqc_depth(q);
 		u16 have = (q->sq_tail + depth - q->sq_head) % depth;
 		u16 want = (tail + depth - q->sq_head) % depth;
@@ -513,7 +549,8 @@ static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail)
 			q->cand = false;
 	}
 	spin_unlock(&qm->lock);
-	atomic64_inc(&fn->st.sq_doorbells);
+	atomic64_inc(restart ? &fn->st.restarts : &fn->st.sq_doorbells);
+	sim_qm_unpause(fn);
 	sim_qm_kick(qm);
 }
 
@@ -542,6 +579,7 @@ bool sim_qm_doorbells(struct sim_qm_func *fn)
 	for (k = 0; k < 2; k++) {
 		u32 off = k ? QM_DB_EQ_AEQ : QM_DB_SQ_CQ;
 		u64 v = qm_rd64(fn, off);
+		bool prio;
 		u16 qn, idx;
 
 		if (v == QM_DB_SENTINEL)
@@ -550,9 +588,10 @@ bool sim_qm_doorbells(struct sim_qm_func *fn)
 		ev = true;
 		qn = v & 0xfff;
 		idx = (v >> 32) & 0xffff;
+		prio = (v >> 48) & 0xffff;
 		switch ((v >> 12) & 0xf) {
 		case QM_DB_CMD_SQ:
-			sim_qm_sq_doorbell(fn, qn, idx);
+			sim_qm_sq_doorbell(fn, qn, idx, prio);
 			break;
 		case QM_DB_CMD_CQ:
 			sim_qm_cq_doorbell(fn, qn, idx);
@@ -802,7 +841,7 @@ static void sim_qm_run_one(struct sim_qm *qm, struct sim_qm_take *t)
 			q->cq_tail = 0;
 			q->cq_phase ^= 1;
 		}
-		q->dirty = true;
+		sim_qm_mark_dirty(fn, q);
 	}
 	q->busy = false;
 	spin_unlock(&qm->lock);

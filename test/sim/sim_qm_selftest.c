@@ -152,7 +152,11 @@ static int st_run(struct sim_qm_func *fn, u8 *page, u64 iova)
 		return -EIO;
 	}
 
-	qm_wr(fn, QM_CACHE_WB_DONE, 0);
+	/* The contexts written above live in the cache only. */
+	if (qm_rd(fn, QM_CACHE_WB_DONE) & 1) {
+		pr_err("self test: write-back DONE reads 1 with dirty contexts\n");
+		return -EIO;
+	}
 	qm_wr(fn, QM_CACHE_WB_START, 1);
 	sim_qm_service(fn);
 	return qm_rd(fn, QM_CACHE_WB_DONE) & 1 ? 0 : -ETIMEDOUT;
