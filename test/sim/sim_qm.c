@@ -132,6 +132,7 @@ void sim_qm_func_state_reset(struct sim_qm_func *fn, bool keep_vft)
 	fn->sqc_bt_valid = false;
 	fn->cqc_bt_valid = false;
 	fn->paused = false;
+	fn->irq_held = 0;
 	fn->scan = false;
 	fn->pf_msg = 0;
 	fn->vf_msg = 0;
@@ -390,6 +391,12 @@ bool sim_qm_service(struct sim_qm_func *fn)
 {
 	bool ev = false;
 
+	/*
+	 * Doorbells first: one seen together with a mailbox command was
+	 * stored before it (drivers wait for a command before ringing), and
+	 * a PAUSE_QM must not be undone by a doorbell that preceded it.
+	 */
+	ev |= sim_qm_doorbells(fn);
 	ev |= sim_qm_mailbox(fn);
 	ev |= sim_qm_cache_wb(fn);
 	if (sim_qm_is_pf(fn)) {
@@ -398,7 +405,6 @@ bool sim_qm_service(struct sim_qm_func *fn)
 	}
 	sim_qm_ifc_poll(fn);
 	sim_qm_masks(fn);
-	ev |= sim_qm_doorbells(fn);
 	sim_qm_scan_lost(fn);
 	return ev;
 }

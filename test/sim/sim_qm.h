@@ -217,6 +217,7 @@ struct sim_qm_func {
 	u64 sqc_bt, cqc_bt;
 	bool sqc_bt_valid, cqc_bt_valid;
 	bool paused;		/* PAUSE_QM until the next SQ doorbell */
+	unsigned long irq_held;	/* BIT(QM_VEC_*): owed once unmasked/running */
 	bool scan;		/* a doorbell arrived: look for lost ones */
 	bool cands;		/* some queue has a lost-doorbell candidate */
 	u64 pf_msg;		/* last message from the PF (DST on the VF) */

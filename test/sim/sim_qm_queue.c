@@ -29,19 +29,34 @@
 #define SQE_TYPE_SHIFT		28
 #define SQE_TYPE_V3		3
 
-/*
- * A paused function (PAUSE_QM, a migration's STOP) sends no interrupt: the
- * host's save-time EQ/AEQ doorbells must only move the heads. What is
- * pending stays in the event queues for the driver that resumes it.
- */
 static void sim_qm_raise(struct sim_qm_func *fn, unsigned int vec)
 {
-	if (READ_ONCE(fn->paused)) {
-		atomic64_inc(&fn->st.msis_held);
-		return;
-	}
 	if (!sim_msi_raise(fn->f, vec))
 		atomic64_inc(&fn->st.msis);
+}
+
+static bool sim_qm_irq_blocked(struct sim_qm_func *fn, bool aeq)
+{
+	return qm_rd(fn, aeq ? QM_AEQ_INT_MASK : QM_EQ_INT_MASK) & 1 ||
+	       READ_ONCE(fn->paused);
+}
+
+/*
+ * An event on the EQ/AEQ wants its interrupt. A masked EQ/AEQ, or a paused
+ * function (PAUSE_QM, a migration's STOP), holds it until unmasked or
+ * running again: the host's save-time EQ/AEQ doorbells only move heads.
+ */
+static void sim_qm_signal(struct sim_qm_func *fn, bool aeq)
+{
+	unsigned int vec = aeq ? QM_VEC_AEQ : QM_VEC_EQ;
+
+	if (sim_qm_irq_blocked(fn, aeq)) {
+		set_bit(vec, &fn->irq_held);
+		if (READ_ONCE(fn->paused))
+			atomic64_inc(&fn->st.msis_held);
+		return;
+	}
+	sim_qm_raise(fn, vec);
 }
 
 static int sim_qm_dma(struct sim_qm_func *fn, struct device *dev, u64 iova,
@@ -169,6 +184,9 @@ void sim_qm_evq_reload(struct sim_qm_func *fn)
 			sim_qm_evq_parse(e, dw);
 	}
 	mutex_unlock(&fn->ev_lock);
+	/* Interrupts of the old contexts are not owed for the new ones. */
+	clear_bit(QM_VEC_EQ, &fn->irq_held);
+	clear_bit(QM_VEC_AEQ, &fn->irq_held);
 }
 
 /* Write one EQE/AEQE; caller holds ev_lock. Return: 0, or -ENOSPC (full). */
@@ -206,8 +224,7 @@ static int sim_qm_aeq_post_dev(struct sim_qm_func *fn, struct device *dev,
 		return ret;
 	atomic64_inc(&fn->st.aeqes);
 	qm_wr(fn, QM_AEQ_INT_SOURCE, 1);
-	if (!(qm_rd(fn, QM_AEQ_INT_MASK) & 1))
-		sim_qm_raise(fn, QM_VEC_AEQ);
+	sim_qm_signal(fn, true);
 	return 0;
 }
 
@@ -247,25 +264,32 @@ static void sim_qm_eq_post(struct sim_qm_func *fn, struct device *dev, u16 cqn)
 		return;
 	atomic64_inc(&fn->st.eqes);
 	qm_wr(fn, QM_EQ_INT_SOURCE, 1);
-	if (!(qm_rd(fn, QM_EQ_INT_MASK) & 1))
-		sim_qm_raise(fn, QM_VEC_EQ);
+	sim_qm_signal(fn, false);
 }
 
 /**
- * sim_qm_irq_unmasked() - an EQ/AEQ interrupt was unmasked
+ * sim_qm_irq_unmasked() - an EQ/AEQ interrupt may go out again
  * @fn: function
  * @aeq: the AEQ's rather than the EQ's
+ *
+ * Sends the interrupt held while masked or paused, if entries are still
+ * unconsumed. Entries that arrived with a restored context were signalled
+ * by the function they came from, so they raise nothing here.
  */
 void sim_qm_irq_unmasked(struct sim_qm_func *fn, bool aeq)
 {
 	struct sim_qm_evq *e = evq_of(fn, aeq);
+	unsigned int vec = aeq ? QM_VEC_AEQ : QM_VEC_EQ;
 	bool pending;
 
+	if (sim_qm_irq_blocked(fn, aeq) ||
+	    !test_and_clear_bit(vec, &fn->irq_held))
+		return;
 	mutex_lock(&fn->ev_lock);
 	pending = e->valid && e->tail != e->head;
 	mutex_unlock(&fn->ev_lock);
 	if (pending)
-		sim_qm_raise(fn, aeq ? QM_VEC_AEQ : QM_VEC_EQ);
+		sim_qm_raise(fn, vec);
 }
 
 /* EQ/AEQ doorbell: the consumer's head; entries beyond it interrupt again. */
@@ -282,8 +306,8 @@ static void sim_qm_evq_doorbell(struct sim_qm_func *fn, bool aeq, u16 head)
 	}
 	mutex_unlock(&fn->ev_lock);
 	qm_wr(fn, aeq ? QM_AEQ_INT_SOURCE : QM_EQ_INT_SOURCE, pending);
-	if (pending && !(qm_rd(fn, aeq ? QM_AEQ_INT_MASK : QM_EQ_INT_MASK) & 1))
-		sim_qm_raise(fn, aeq ? QM_VEC_AEQ : QM_VEC_EQ);
+	if (pending)
+		sim_qm_signal(fn, aeq);
 }
 
 /* ---- Queue contexts ---------------------------------------------------------- */
@@ -501,10 +525,8 @@ void sim_qm_unpause(struct sim_qm_func *fn)
 	spin_unlock(&fn->qm->lock);
 	if (!was)
 		return;
-	if (!(qm_rd(fn, QM_EQ_INT_MASK) & 1))
-		sim_qm_irq_unmasked(fn, false);
-	if (!(qm_rd(fn, QM_AEQ_INT_MASK) & 1))
-		sim_qm_irq_unmasked(fn, true);
+	sim_qm_irq_unmasked(fn, false);
+	sim_qm_irq_unmasked(fn, true);
 }
 
 /* ---- Doorbells ----------------------------------------------------------------- */
@@ -516,12 +538,33 @@ static void sim_qm_kick(struct sim_qm *qm)
 }
 
 /*
- * SQ doorbell. A guest rings it with priority 0 and its new tail; priority 1
- * is the migration driver's restart after PAUSE_QM (always index 0), which
- * resumes the queue where its context says and must not move the tail.
+ * A restart doorbell: a migration driver rings one per queue of the
+ * function, back to back, and in a memory-backed BAR only the last store
+ * may be seen. The burst means "the function runs again", so every queue
+ * of it with a valid table entry is loaded, as the whole burst would.
  */
-static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail,
-			       bool restart)
+static void sim_qm_restart_func(struct sim_qm_func *fn)
+{
+	struct sim_qm *qm = fn->qm;
+	struct sim_qm_queue *q;
+	u16 qn, num;
+	bool load;
+
+	spin_lock(&qm->lock);
+	num = fn->qp_num;
+	spin_unlock(&qm->lock);
+	for (qn = 0; qn < num; qn++) {
+		spin_lock(&qm->lock);
+		q = sim_qm_queue_of(fn, qn);
+		load = q && !q->fn;
+		spin_unlock(&qm->lock);
+		if (load)
+			sim_qm_queue_load(fn, q, qn);
+	}
+}
+
+/* A guest's SQ doorbell: the new tail. False if @qn is not the function's. */
+static bool sim_qm_sq_tail(struct sim_qm_func *fn, u16 qn, u16 tail)
 {
 	struct sim_qm *qm = fn->qm;
 	struct sim_qm_queue *q;
@@ -532,12 +575,12 @@ static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail,
 	load = q && !q->fn;
 	spin_unlock(&qm->lock);
 	if (!q)
-		return;
+		return false;
 	if (load)
 		sim_qm_queue_load(fn, q, qn);
 
 	spin_lock(&qm->lock);
-	if (q->fn == fn && q->sqc_valid && !restart) {
+	if (q->fn == fn && q->sqc_valid) {
 		u16 depth = sqc_depth(q);
 		u16 have = (q->sq_tail + depth - q->sq_head) % depth;
 		u16 want = (tail + depth - q->sq_head) % depth;
@@ -549,9 +592,24 @@ static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail,
 			q->cand = false;
 	}
 	spin_unlock(&qm->lock);
+	return true;
+}
+
+/*
+ * SQ doorbell. A guest rings it with priority 0 and its new tail; priority 1
+ * is the migration driver's restart after PAUSE_QM (always index 0), which
+ * resumes the queues where their contexts say and must not move a tail.
+ */
+static void sim_qm_sq_doorbell(struct sim_qm_func *fn, u16 qn, u16 tail,
+			       bool restart)
+{
+	if (restart)
+		sim_qm_restart_func(fn);
+	else if (!sim_qm_sq_tail(fn, qn, tail))
+		return;
 	atomic64_inc(restart ? &fn->st.restarts : &fn->st.sq_doorbells);
 	sim_qm_unpause(fn);
-	sim_qm_kick(qm);
+	sim_qm_kick(fn->qm);
 }
 
 static void sim_qm_cq_doorbell(struct sim_qm_func *fn, u16 qn, u16 head)
@@ -757,10 +815,13 @@ static void sim_qm_queue_fault(struct sim_qm *qm, struct sim_qm_take *t,
 	spin_lock(&qm->lock);
 	if (t->q->gen == t->gen)
 		t->q->stopped = true;
-	t->q->busy = false;
 	spin_unlock(&qm->lock);
 	atomic64_inc(&t->fn->st.job_errors);
 	sim_qm_aeq_post_dev(t->fn, dev, t->qn, QM_AEQE_CQE_ERROR);
+	/* Not idle for PAUSE_QM before the AEQE and its MSI are out. */
+	spin_lock(&qm->lock);
+	t->q->busy = false;
+	spin_unlock(&qm->lock);
 }
 
 static void sim_qm_run_one(struct sim_qm *qm, struct sim_qm_take *t)
@@ -843,7 +904,6 @@ static void sim_qm_run_one(struct sim_qm *qm, struct sim_qm_take *t)
 		}
 		sim_qm_mark_dirty(fn, q);
 	}
-	q->busy = false;
 	spin_unlock(&qm->lock);
 
 	atomic64_inc(&fn->st.jobs);
@@ -854,6 +914,13 @@ static void sim_qm_run_one(struct sim_qm *qm, struct sim_qm_take *t)
 		atomic64_inc(&fn->st.job_errors);
 	if (irq)
 		sim_qm_eq_post(fn, dev, t->qn);
+	/*
+	 * Busy until the EQE and its MSI are out: PAUSE_QM waits for this,
+	 * and nothing of the job may reach memory or the CPU after it.
+	 */
+	spin_lock(&qm->lock);
+	q->busy = false;
+	spin_unlock(&qm->lock);
 out:
 	put_device(dev);
 }
