@@ -679,18 +679,11 @@ int zq_queue_stop(struct zq_queue *q)
 	return ret;
 }
 
-void zq_close(struct zip_qm *qm)
+/* Let go of the device and the arena; the device is not told anything. */
+static void zq_release(struct zip_qm *qm)
 {
 	unsigned int i;
 
-	for (i = 0; i < ZQ_MAX_QUEUES; i++) {
-		if (qm->q[i].started)
-			zq_queue_stop(&qm->q[i]);
-		free(qm->q[i].slots);
-		qm->q[i].slots = NULL;
-	}
-	if (qm->started)
-		zq_qm_stop(qm);
 	if (qm->irq_on) {
 		vfio_dev_irq_disable(&qm->dev, VFIO_PCI_MSI_IRQ_INDEX);
 		qm->irq_on = false;
@@ -708,14 +701,160 @@ void zq_close(struct zip_qm *qm)
 		vfio_dev_dma_unmap(&qm->dev, qm->iova, qm->arena_len);
 		qm->mapped = false;
 	}
-	if (qm->arena) {
+	if (qm->arena && !qm->arena_borrowed)
 		munmap(qm->arena, qm->arena_len);
-		qm->arena = NULL;
-	}
+	qm->arena = NULL;
 	if (qm->dev_open) {
 		vfio_dev_close(&qm->dev);
 		qm->dev_open = false;
 	}
+}
+
+void zq_close(struct zip_qm *qm)
+{
+	unsigned int i;
+
+	for (i = 0; i < ZQ_MAX_QUEUES; i++) {
+		if (qm->q[i].started)
+			zq_queue_stop(&qm->q[i]);
+		free(qm->q[i].slots);
+		qm->q[i].slots = NULL;
+	}
+	if (qm->started)
+		zq_qm_stop(qm);
+	zq_release(qm);
+}
+
+/* ---- Live migration ---------------------------------------------------------- */
+
+int zq_dst_open(struct zip_qm *dst, const char *sysfs,
+		const struct zip_qm *src, uint8_t *arena)
+{
+	struct vfio_region_info ri;
+	unsigned int i;
+	int ret;
+
+	memset(dst, 0, sizeof(*dst));
+	for (i = 0; i < QM_V3_VF_VECTORS; i++)
+		dst->efd[i] = -1;
+	dst->o = src->o;
+	/* What the driver learnt from the source holds for the destination. */
+	dst->caps = src->caps;
+	dst->cap_ver = src->cap_ver;
+	dst->qp_base = src->qp_base;
+	dst->qp_num = src->qp_num;
+	dst->eq_vector = src->eq_vector;
+	dst->aeq_vector = src->aeq_vector;
+	dst->nvec = src->nvec;
+	dst->arena = arena;
+	dst->arena_len = src->arena_len;
+	dst->arena_borrowed = arena == src->arena;
+	dst->iova = src->iova;
+	snprintf(dst->dev.sysfs, sizeof(dst->dev.sysfs), "%s", sysfs);
+
+	ret = vfio_dev_open(&dst->dev, sysfs, dst->o.mode);
+	if (ret) {
+		snprintf(dst->dev.sysfs, sizeof(dst->dev.sysfs), "%s", sysfs);
+		zq_err(dst, "cannot open the migration destination: %s",
+		       strerror(-ret));
+		goto fail;
+	}
+	dst->dev_open = true;
+	/* Config space comes with the migration (QEMU restores it). */
+	ret = vfio_dev_set_master(&dst->dev);
+	if (ret) {
+		zq_err(dst, "cannot set Bus Master Enable");
+		goto fail;
+	}
+	ret = vfio_dev_region_info(&dst->dev, VFIO_PCI_BAR2_REGION_INDEX, &ri);
+	if (ret)
+		goto fail;
+	if (ri.size < QM_FUNC_WINDOW) {
+		zq_err(dst, "BAR2 is 0x%llx bytes, a QM function has at least 0x%x",
+		       (unsigned long long)ri.size, QM_FUNC_WINDOW);
+		ret = -ENODEV;
+		goto fail;
+	}
+	dst->bar = vfio_dev_region_mmap_range(&dst->dev, VFIO_PCI_BAR2_REGION_INDEX,
+					      0, QM_FUNC_WINDOW);
+	if (!dst->bar) {
+		zq_err(dst, "cannot mmap the lower 32 KiB of BAR2");
+		ret = -ENODEV;
+		goto fail;
+	}
+	dst->bar_len = QM_FUNC_WINDOW;
+	ret = vfio_dev_dma_map(&dst->dev, dst->arena, dst->iova, dst->arena_len);
+	if (ret) {
+		zq_err(dst, "DMA map of the arena (%zu bytes at IOVA 0x%" PRIx64 ") failed: %s",
+		       dst->arena_len, dst->iova, strerror(-ret));
+		goto fail;
+	}
+	dst->mapped = true;
+	return 0;
+fail:
+	zq_release(dst);
+	return ret;
+}
+
+int zq_dst_irq_on(struct zip_qm *dst)
+{
+	return zq_irq_on(dst);
+}
+
+static void *reloc(const void *p, const uint8_t *from, uint8_t *to)
+{
+	return p ? to + ((const uint8_t *)p - from) : NULL;
+}
+
+void zq_migrate_to(struct zip_qm *qm, struct zip_qm *dst)
+{
+	const uint8_t *from = qm->arena;
+	uint8_t *to = dst->arena;
+	unsigned int i;
+	uint64_t cnt;
+
+	/* A raised, untaken interrupt stays pending across a migration. */
+	for (i = 0; i < QM_V3_VF_VECTORS; i++) {
+		if (qm->efd[i] < 0 ||
+		    read(qm->efd[i], &cnt, sizeof(cnt)) != sizeof(cnt))
+			continue;
+		if (dst->efd[i] < 0 ||
+		    write(dst->efd[i], &cnt, sizeof(cnt)) != sizeof(cnt))
+			zq_err(dst, "MSI vector %u: %" PRIu64 " pending interrupts of the source lost",
+			       i, cnt);
+	}
+	if (dst->arena_borrowed)
+		qm->arena_borrowed = true;
+	zq_release(qm);
+
+	qm->dev = dst->dev;
+	qm->dev_open = dst->dev_open;
+	qm->bar = dst->bar;
+	qm->bar_len = dst->bar_len;
+	qm->arena = to;
+	qm->arena_borrowed = false;
+	qm->mapped = dst->mapped;
+	memcpy(qm->efd, dst->efd, sizeof(qm->efd));
+	qm->irq_on = dst->irq_on;
+
+	qm->xqc = reloc(qm->xqc, from, to);
+	qm->eq = reloc(qm->eq, from, to);
+	qm->aeq = reloc(qm->aeq, from, to);
+	qm->sqc_tab = reloc(qm->sqc_tab, from, to);
+	qm->cqc_tab = reloc(qm->cqc_tab, from, to);
+	qm->qmem = reloc(qm->qmem, from, to);
+	qm->data = reloc(qm->data, from, to);
+	for (i = 0; i < ZQ_MAX_QUEUES; i++) {
+		struct zq_queue *q = &qm->q[i];
+
+		q->sq = reloc(q->sq, from, to);
+		q->cq = reloc(q->cq, from, to);
+		q->sgl = reloc(q->sgl, from, to);
+	}
+
+	memset(dst, 0, sizeof(*dst));
+	for (i = 0; i < QM_V3_VF_VECTORS; i++)
+		dst->efd[i] = -1;
 }
 
 /* ---- Submission -------------------------------------------------------------- */

@@ -116,6 +116,7 @@ struct zip_qm {
 	size_t arena_len;
 	uint64_t iova;
 	bool mapped;
+	bool arena_borrowed;	/* another zip_qm's arena: not unmapped here */
 	uint8_t *xqc;		/* context buffer handed to the mailbox */
 	uint32_t *eq;
 	uint32_t *aeq;
@@ -168,6 +169,28 @@ int zq_mailbox(struct zip_qm *qm, unsigned int cmd, uint64_t base,
 int zq_submit_sqe(struct zq_queue *q, const struct hisi_zip_sqe *sqe);
 void zq_ring(struct zip_qm *qm, uint16_t qn, unsigned int cmd, uint16_t index,
 	     unsigned int priority);
+
+/*
+ * Live migration: the device state moves through a VFIO migration driver,
+ * the arena as guest RAM would (copied, or shared).
+ *
+ * zq_dst_open() prepares the destination as QEMU does before it resumes a
+ * device: opens it with its own IOMMU context (src's open mode), sets Bus
+ * Master Enable, mmaps its BAR2 window and maps `arena` (src->arena_len
+ * bytes from mmap(), owned by dst from now on, or src->arena itself to
+ * share it) at src's IOVA. It touches no device register. zq_dst_irq_on()
+ * wires its MSI vectors like zq_open() does (before it resumes).
+ *
+ * zq_migrate_to() moves qm onto dst once dst runs: interrupts pending on
+ * qm's eventfds are carried over, qm's device is closed (MSI, BAR, DMA
+ * mapping, and its arena unless dst shares it), qm takes dst's device and
+ * arena, and every pointer into the old arena is relocated into the new
+ * one. dst is left empty.
+ */
+int zq_dst_open(struct zip_qm *dst, const char *sysfs,
+		const struct zip_qm *src, uint8_t *arena);
+int zq_dst_irq_on(struct zip_qm *dst);
+void zq_migrate_to(struct zip_qm *qm, struct zip_qm *dst);
 
 /* The caller's data area and IOVA translation of pointers into the arena. */
 static inline uint8_t *zq_data(struct zip_qm *qm) { return qm->data; }
