@@ -45,6 +45,17 @@ struct acc_mdev_irq {
 	char name[32];
 };
 
+struct acc_mdev_mig_file;
+
+/* Migration state of an mdev (acc_mdev_migration.c) */
+struct acc_mdev_mig {
+	struct mutex lock;		/* arcs, reset, close */
+	enum vfio_device_mig_state state;
+	bool paused;			/* quiesced or loaded: restart to run */
+	struct acc_mdev_mig_file *saving;
+	struct acc_mdev_mig_file *resuming;
+};
+
 struct acc_mdev_dev {
 	struct vfio_device vdev;
 	struct mdev_device *mdev;
@@ -60,6 +71,7 @@ struct acc_mdev_dev {
 	unsigned int num_irqs;		/* vectors enabled */
 	struct eventfd_ctx *err_trigger;
 	struct eventfd_ctx *req_trigger;
+	struct acc_mdev_mig mig;
 };
 
 /* acc_mdev_main.c */
@@ -80,6 +92,11 @@ long acc_mdev_region_info(struct acc_mdev_dev *ad, unsigned long arg);
 void acc_mdev_bar_block(struct acc_mdev_dev *ad);
 void acc_mdev_bar_unblock(struct acc_mdev_dev *ad);
 int acc_mdev_reset(struct acc_mdev_dev *ad);
+
+/* acc_mdev_migration.c */
+void acc_mdev_mig_init(struct acc_mdev_dev *ad);
+void acc_mdev_mig_uninit(struct acc_mdev_dev *ad);
+void acc_mdev_mig_reset_done(struct acc_mdev_dev *ad);
 
 /* acc_mdev_irq.c */
 long acc_mdev_irq_info(struct acc_mdev_dev *ad, unsigned long arg);

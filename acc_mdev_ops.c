@@ -82,6 +82,10 @@ static void acc_mdev_close(struct vfio_device *vdev)
 	if (acc_mdev_reset(ad) == -EAGAIN)
 		dev_info(vdev->dev, "VF %s busy (going away?): not reset on close\n",
 			 pci_name(ad->vf->pdev));
+	/* Data files outlive the device fd: they must let go of it now. */
+	mutex_lock(&ad->mig.lock);
+	acc_mdev_mig_reset_done(ad);
+	mutex_unlock(&ad->mig.lock);
 	pci_clear_master(ad->vf->pdev);
 	pci_disable_device(ad->vf->pdev);
 }
@@ -156,6 +160,7 @@ static int acc_mdev_init_dev(struct vfio_device *vdev)
 	ad->pf = pf;
 	mutex_init(&ad->state_lock);
 	init_rwsem(&ad->memory_lock);
+	acc_mdev_mig_init(ad);
 	ad->vf = acc_mdev_vf_get(pf, ad);
 	if (!ad->vf) {
 		dev_err(&pf->pdev->dev,
@@ -163,7 +168,7 @@ static int acc_mdev_init_dev(struct vfio_device *vdev)
 			dev_name(&mdev->dev));
 		return -ENOSPC;
 	}
-	ret = acc_qm_vf_map(&ad->qm, ad->vf->pdev);
+	ret = acc_qm_vf_map(&ad->qm, &pf->qm, ad->vf->pdev);
 	if (ret) {
 		acc_mdev_vf_put(ad->vf);
 		return ret;
@@ -177,6 +182,7 @@ static void acc_mdev_release(struct vfio_device *vdev)
 
 	acc_qm_vf_unmap(&ad->qm);
 	acc_mdev_vf_put(ad->vf);
+	acc_mdev_mig_uninit(ad);
 	mutex_destroy(&ad->state_lock);
 }
 

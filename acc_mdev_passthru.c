@@ -340,10 +340,16 @@ int acc_mdev_reset(struct acc_mdev_dev *ad)
 {
 	int ret;
 
+	/* No migration arc may touch the VF meanwhile. */
+	mutex_lock(&ad->mig.lock);
 	acc_mdev_bar_block(ad);
 	/* Not pci_reset_function(): VF removal holds the VF's lock. */
 	ret = pci_try_reset_function(ad->vf->pdev);
 	acc_mdev_bar_unblock(ad);
+	/* A reset VF is a running one with no migration under way. */
+	if (!ret)
+		acc_mdev_mig_reset_done(ad);
+	mutex_unlock(&ad->mig.lock);
 	/* -EAGAIN: the VF is locked, e.g. being unbound; the caller decides. */
 	if (ret && ret != -EAGAIN)
 		dev_err(ad->vdev.dev, "resetting VF %s failed (%d)\n",

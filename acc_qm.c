@@ -20,7 +20,11 @@
 #define QM_VFT_CFG_RDY		0x10006c
 #define QM_CAP_TOTAL_QP		0x100158
 #define QM_TOTAL_QP_MASK	GENMASK(10, 0)
-#define ACC_QM_PF_BAR_MIN	(QM_CAP_TOTAL_QP + 4)
+/* Each engine's own interrupt status, which must be idle to migrate */
+#define HZIP_CORE_INT_STATUS	0x3010ac
+#define SEC_CORE_INT_STATUS	0x301008
+#define HPRE_CORE_INT_STATUS	0x301800
+#define ACC_QM_PF_BAR_MIN	(HPRE_CORE_INT_STATUS + 4)
 
 /* VFT entry types and words */
 #define QM_VFT_SQC		0
@@ -77,6 +81,17 @@ int acc_qm_pf_enable(struct acc_qm_pf *qm, struct pci_dev *pdev)
 		pci_err(pdev, "the QM reports no queue pairs (0x%x reads 0)\n",
 			QM_CAP_TOTAL_QP);
 		return -ENODEV;
+	}
+	switch (pdev->device) {
+	case 0xa250:
+		qm->core_int_status = HZIP_CORE_INT_STATUS;
+		break;
+	case 0xa255:
+		qm->core_int_status = SEC_CORE_INT_STATUS;
+		break;
+	default:
+		qm->core_int_status = HPRE_CORE_INT_STATUS;
+		break;
 	}
 	ret = acc_qm_mem_init(qm);
 	if (ret)
@@ -195,14 +210,60 @@ int acc_qm_pf_set_vft(struct acc_qm_pf *qm, unsigned int fun, u32 base,
 	return ret;
 }
 
-int acc_qm_vf_map(struct acc_qm_vf *vf, struct pci_dev *pdev)
+/**
+ * acc_qm_pf_get_vft() - the queue pairs the PF's VFT gives a function
+ * @qm: the PF's QM
+ * @fun: function, 0 = PF, n = VF n
+ * @base: first queue pair (device numbering)
+ * @num: number of queue pairs, 0 if the entry is not valid
+ *
+ * Return: 0, or -ETIMEDOUT if the device does not answer.
+ */
+int acc_qm_pf_get_vft(struct acc_qm_pf *qm, unsigned int fun, u32 *base,
+		      u32 *num)
 {
-	if (pci_resource_len(pdev, ACC_QM_BAR) < ACC_QM_FUNC_SIZE)
+	u64 sqc;
+	int ret;
+
+	mutex_lock(&qm->vft_lock);
+	ret = acc_qm_vft_op(qm, true, QM_VFT_SQC, fun, &sqc);
+	mutex_unlock(&qm->vft_lock);
+	if (ret) {
+		pci_err(qm->pdev, "VFT SQC of function %u: no answer within %u ms\n",
+			fun, QM_VFT_TIMEOUT_US / 1000);
+		return ret;
+	}
+	*base = (sqc >> QM_SQC_VFT_BASE_SHIFT) & 0xffff;
+	*num = sqc & QM_SQC_VFT_VALID ?
+	       ((sqc >> QM_SQC_VFT_NUM_SHIFT) & 0x3ff) + 1 : 0;
+	return 0;
+}
+
+int acc_qm_vf_map(struct acc_qm_vf *vf, struct acc_qm_pf *pf,
+		  struct pci_dev *pdev)
+{
+	int id = pci_iov_vf_id(pdev);
+
+	if (id < 0)
+		return id;
+	if (pci_resource_len(pdev, ACC_QM_BAR) < ACC_QM_MIG_END) {
+		pci_err(pdev, "BAR%d is %llu bytes, the migration window needs %u\n",
+			ACC_QM_BAR,
+			(unsigned long long)pci_resource_len(pdev, ACC_QM_BAR),
+			ACC_QM_MIG_END);
 		return -ENODEV;
+	}
 	vf->bar2 = pci_iomap(pdev, ACC_QM_BAR, ACC_QM_FUNC_SIZE);
-	if (!vf->bar2)
+	vf->mig = pci_iomap_range(pdev, ACC_QM_BAR, ACC_QM_FUNC_SIZE,
+				  ACC_QM_MIG_END - ACC_QM_FUNC_SIZE);
+	if (!vf->bar2 || !vf->mig) {
+		vf->pdev = pdev;
+		acc_qm_vf_unmap(vf);
 		return -ENOMEM;
+	}
 	vf->pdev = pdev;
+	vf->pf = pf;
+	vf->fun = id + 1;
 	return 0;
 }
 
@@ -210,7 +271,10 @@ void acc_qm_vf_unmap(struct acc_qm_vf *vf)
 {
 	if (vf->bar2)
 		pci_iounmap(vf->pdev, vf->bar2);
+	if (vf->mig)
+		pci_iounmap(vf->pdev, vf->mig);
 	vf->bar2 = NULL;
+	vf->mig = NULL;
 }
 
 static bool acc_qm_vf_range_ok(u32 off, size_t len)

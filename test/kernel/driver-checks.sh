@@ -31,7 +31,7 @@ test_kdir() {
 
 # The driver's sources and headers, relative to the repo.
 driver_sources() {
-	(cd "$repo" && ls acc_mdev*.[ch] acc_qm.[ch] acc_mig_*.[ch] sysfs_types/*.c) |
+	(cd "$repo" && ls acc_mdev*.[ch] acc_qm*.[ch] acc_mig_*.[ch] sysfs_types/*.c) |
 		grep -v '\.mod\.c$'
 }
 
