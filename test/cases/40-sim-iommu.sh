@@ -12,7 +12,6 @@ case_tmp
 if [ -d /sys/module/$name ]; then fail "$name already loaded"; fi
 
 # Leak suspects present before this case, to tell ours apart at the end.
-sleep 6 # kmemleak never reports objects younger than 5 s
 kmemleak_list >"$CASE_TMP/leaks"
 
 groups_now() {

@@ -4,7 +4,8 @@
 # to hisi-deflate-acomp and comes back bit-exactly on the PF and on a VF
 # (pf_q_num=2 leaves the PF room for one transform only, so a second one
 # held at the same time gets VF queues; the model's counters tell which
-# function did the jobs). No driver error in the kernel log; clean unload.
+# function did the jobs). Every piece the device compressed is inflated by
+# the kernel's software deflate too. No driver error in the kernel log; clean unload.
 . "$ACC_REPO/test/lib/common.sh"
 . "$ACC_REPO/test/lib/sim.sh"
 rt=$ACC_REPO/test/sim-clients/acomp_roundtrip.ko
@@ -27,6 +28,12 @@ stat_of() { # DEV COUNTER
 	sed -n "s/^$2 //p" "$dbg/$1/qm_stats"
 }
 
+# Transforms whose every piece the software deflate also inflated.
+cross_checked() {
+	dmesg | grep -c 'round trip ok, [0-9]* inflated by deflate-scomp too$' ||
+		[ $? = 1 ]
+}
+
 sim_load qm_model=1 ${ACC_SIM_ARGS:-}
 info "modprobe hisi_zip pf_q_num=2"
 modprobe hisi_zip pf_q_num=2 || fail "modprobe hisi_zip"
@@ -38,8 +45,10 @@ grep -q hisi-deflate-acomp /proc/crypto || fail "hisi-deflate-acomp not register
 cat $dbg/$SIM_PF/qm_stats
 
 info "round trip on the PF"
+x0=$(cross_checked)
 insmod "$rt" || fail "acomp round trip on the PF"
 rmmod acomp_roundtrip
+expect_eq "transforms cross-checked in software" $(($(cross_checked) - x0)) 1
 pf_jobs=$(stat_of $SIM_PF jobs)
 [ "$pf_jobs" -gt 0 ] || fail "the PF did no jobs"
 
@@ -54,8 +63,10 @@ done
 
 info "round trip on the PF and a VF (two transforms at once)"
 vf_jobs0=$(stat_of $vf jobs)
+x0=$(cross_checked)
 insmod "$rt" tfms=2 || fail "acomp round trip with two transforms"
 rmmod acomp_roundtrip
+expect_eq "transforms cross-checked in software" $(($(cross_checked) - x0)) 2
 vf_jobs=$(($(stat_of $vf jobs) - vf_jobs0))
 [ "$vf_jobs" -gt 0 ] || fail "$vf did no jobs"
 info "jobs: PF $(stat_of $SIM_PF jobs), $vf $vf_jobs"

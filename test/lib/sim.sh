@@ -6,7 +6,6 @@ SIM_KO=$SIM_DIR/acc_sim.ko
 SIM_PF=10000:00:00.0
 devs=/sys/bus/pci/devices
 dbg=/sys/kernel/debug/acc_sim
-k=/sys/kernel/debug/kmemleak
 
 # write VALUE FILE: like echo VALUE >FILE, but print the error text.
 write() {
@@ -54,22 +53,4 @@ sim_vfs() {
 	bind $SIM_PF pci-pf-stub
 	write 0 $devs/$SIM_PF/sriov_drivers_autoprobe || fail "sriov_drivers_autoprobe"
 	write "$1" $devs/$SIM_PF/sriov_numvfs || fail "echo $1 > sriov_numvfs"
-}
-
-# Suspected leaks as a sorted list of object addresses (slow: a full scan).
-kmemleak_list() {
-	echo scan >$k
-	grep -o '^unreferenced object 0x[0-9a-f]*' $k | sort || true
-}
-
-# kmemleak_new BEFORE-FILE: fail on leaks not already listed in the file.
-kmemleak_new() {
-	local new
-	sleep 6 # kmemleak never reports objects younger than 5 s
-	kmemleak_list >"$1.after"
-	new=$(comm -13 "$1" "$1.after" | sed '/^$/d')
-	if [ -n "$new" ]; then
-		head -n 60 $k
-		fail "kmemleak: $(echo "$new" | wc -l) new suspected leaks"
-	fi
 }

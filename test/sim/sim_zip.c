@@ -11,6 +11,7 @@
  */
 #include <linux/crc32.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
@@ -19,6 +20,15 @@
 
 #include "acc_sim.h"
 #include "sim_qm.h"
+
+/*
+ * Planted fault for the test bed's self-test: deflate output leaves with its
+ * first byte inverted and inflate input has it inverted back, so the device
+ * agrees with itself and only a software cross-check can tell.
+ */
+static bool garble_first_byte;
+module_param(garble_first_byte, bool, 0644);
+MODULE_PARM_DESC(garble_first_byte, "Test knob: non-standard deflate output that only this device inflates (default off)");
 
 /* SQE fields (dword index) */
 #define SQE_CONSUMED		0
@@ -398,12 +408,17 @@ void sim_zip_run(struct sim_zip_job *job)
 		job->status = HZIP_ST_DMA;
 		goto out;
 	}
-	if (job->decompress)
+	if (job->decompress) {
+		if (READ_ONCE(garble_first_byte))
+			in[0] ^= 0xff;
 		zip_inflate(job, req, in, in_len, out, cap);
-	else
+	} else {
 		zip_deflate(job, req, in, in_len, out, cap);
+	}
 	if (job->status != HZIP_ST_OK && job->status != HZIP_ST_NEGACOMPRESS)
 		goto out;
+	if (!job->decompress && job->produced && READ_ONCE(garble_first_byte))
+		out[0] ^= 0xff;
 	if (aborted(job)) {
 		job->status = HZIP_ST_ABORTED;
 		goto out;
