@@ -40,4 +40,5 @@ mdevctl stop --uuid "$u" || fail "mdevctl stop"
 mdevctl undefine --uuid "$u" || fail "mdevctl undefine"
 u=""
 expect_eq "available_instances after stop" "$(acc_mdev_available)" 4
+acc_mdev_teardown
 info "acc_mdev basic OK"

@@ -1,7 +1,7 @@
 # acc_mdev removal paths with the device open: removing the mdev relays a
 # device request to the user's request eventfd and completes after the user
 # closes; unbinding the VF's driver or the PF's with an mdev open does the
-# same, cleanly.
+# same, cleanly: the PF's VFs are gone with it and the PF binds again.
 . "$ACC_REPO/test/lib/common.sh"
 . "$ACC_REPO/test/lib/sim.sh"
 . "$ACC_REPO/test/lib/acc_mdev.sh"
@@ -46,4 +46,8 @@ done
 expect_eq "available_instances after rebinding the VF" "$(acc_mdev_available)" 2
 held_remove pf
 [ ! -e $devs/$SIM_PF/driver ] || fail "PF still bound"
+expect_eq "VFs after the PF unbind" "$(cat $devs/$SIM_PF/sriov_numvfs)" 0
+# Bound again, the strict teardown undoes the setup as in every case.
+bind $SIM_PF acc_mdev
+acc_mdev_teardown
 info "request on mdev removal, VF unbind and PF unbind OK"

@@ -2,9 +2,10 @@
 # pairs through the PF's VFT (SQC and CQC entries, each read back) and the
 # simulator's QM model sees the ranges; disabling the VFs clears their
 # entries; qp_per_vf is checked against the queue count the device reports
-# (256 in the simulator); an entry the device does not hold fails
-# sriov_numvfs with EIO; a PF whose VFs another driver left enabled is
-# refused.
+# (256 in the simulator): out of range it fails insmod with EINVAL ("Invalid
+# parameters"), too large for the device the probe with EINVAL; an entry the
+# device does not hold fails sriov_numvfs with EIO; a PF whose VFs another
+# driver left enabled fails its probe with EBUSY.
 . "$ACC_REPO/test/lib/common.sh"
 . "$ACC_REPO/test/lib/sim.sh"
 . "$ACC_REPO/test/lib/acc_mdev.sh"
@@ -42,10 +43,13 @@ info "VFT entries cleared when the VFs were disabled"
 # a PF whose VFs have queues it did not assign.
 unbind $SIM_PF
 n=$(dmesg | wc -l)
-write $SIM_PF /sys/bus/pci/drivers_probe >/dev/null || true
+# The driver core logs a failed probe and drivers_probe itself succeeds.
+err=$(write $SIM_PF /sys/bus/pci/drivers_probe) || fail "drivers_probe: $err"
 expect_eq "PF driver with 4 VFs left enabled" "$(driver_of $SIM_PF)" ""
 dmesg_since "$n" "acc_mdev $SIM_PF: 4 VFs already enabled" ||
 	fail "no error naming the 4 VFs already enabled"
+dmesg_since "$n" "$SIM_PF: probe with driver acc_mdev failed with error -16$" ||
+	fail "the probe with 4 VFs left enabled did not fail with EBUSY (-16)"
 bind $SIM_PF pci-pf-stub
 write 0 $devs/$SIM_PF/sriov_numvfs >/dev/null || fail "disable VFs (pci-pf-stub)"
 write 1 $devs/$SIM_PF/sriov_drivers_autoprobe || fail "sriov_drivers_autoprobe"
@@ -53,16 +57,25 @@ unbind $SIM_PF
 rmmod acc_mdev || fail "rmmod acc_mdev"
 info "PF with VFs already enabled refused"
 
+# The parameter's set op refuses with EINVAL, which insmod (kmod) words
+# "Invalid parameters"; the kernel names the value.
 for bad in 0 1025 x; do
-	if insmod "$ACC_MDEV_KO" qp_per_vf=$bad 2>/dev/null; then
+	n=$(dmesg | wc -l)
+	if err=$(insmod "$ACC_MDEV_KO" qp_per_vf=$bad 2>&1); then
 		fail "insmod acc_mdev qp_per_vf=$bad accepted"
 	fi
+	expect_eq "insmod acc_mdev qp_per_vf=$bad" "${err##*: }" "Invalid parameters"
+	dmesg_since "$n" "acc_mdev: \`$bad' invalid for parameter \`qp_per_vf'" ||
+		fail "no kernel message refusing qp_per_vf=$bad"
 done
+[ ! -d /sys/module/acc_mdev ] || fail "acc_mdev loaded after refused parameters"
 n=$(dmesg | wc -l)
 insmod "$ACC_MDEV_KO" qp_per_vf=200 || fail "insmod acc_mdev qp_per_vf=200"
 expect_eq "PF driver with qp_per_vf=200" "$(driver_of $SIM_PF)" ""
 dmesg_since "$n" "qp_per_vf=200: the device's 256 queue pairs leave none" ||
 	fail "no error naming qp_per_vf=200 and the device's 256 queue pairs"
+dmesg_since "$n" "$SIM_PF: probe with driver acc_mdev failed with error -22$" ||
+	fail "the probe with qp_per_vf=200 did not fail with EINVAL (-22)"
 rmmod acc_mdev || fail "rmmod acc_mdev"
 info "qp_per_vf 0, 1025, x refused at load; 200 refused at probe"
 
@@ -81,10 +94,11 @@ info "4 VFs x 64 refused with ENOSPC, 3 VFs fit"
 echo $((1 << 44)) >$stuck || fail "set $stuck"
 n=$(dmesg | wc -l)
 expect_eq "sriov_numvfs with VFT bit 44 stuck" "$(write 2 $devs/$SIM_PF/sriov_numvfs)" "Input/output error"
-echo 0 >$stuck
+write 0 $stuck || fail "clear $stuck"
 dmesg_since "$n" "VFT SQC of function 1 reads back 0x0007e00400000000, wrote 0x0007f00400000000" ||
 	fail "no read-back mismatch error for function 1"
 expect_eq "sriov_numvfs after EIO" "$(cat $devs/$SIM_PF/sriov_numvfs)" 0
 acc_mdev_vfs 2
 expect_eq "VF 1 queues after the fault" "$(awk '$1 == "queues" { print $2 }' "$dbg/10000:00:00.1/qm_stats")" 64-127
 info "VFT read-back mismatch fails sriov_numvfs with EIO"
+acc_mdev_teardown

@@ -17,3 +17,4 @@ before=$(od -An -tx1 -v -N256 "$devs/$vf/config")
 # Closing the device leaves the VF as it found it.
 expect_eq "config of $vf after close" "$(od -An -tx1 -v -N256 "$devs/$vf/config")" "$before"
 info "config space of $u virtualized; $vf untouched"
+acc_mdev_teardown

@@ -13,3 +13,4 @@ u=$(new_uuid)
 acc_mdev_create "$u"
 "$MDEV_CHECK" bounds "$u" || fail "region bound checks on $u"
 info "region bounds of $u enforced"
+acc_mdev_teardown

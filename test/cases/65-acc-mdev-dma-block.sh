@@ -17,3 +17,4 @@ acc_mdev_create "$b"
 vf=$(acc_mdev_vf_of "$a")
 expect_eq "IOMMU domain of $vf after close" "$(cat "$dbg/$vf/iommu_domain")" identity
 info "faults on $vf: $(cat "$dbg/$vf/dma_faults"), last at $(cat "$dbg/$vf/last_fault_iova")"
+acc_mdev_teardown

@@ -93,3 +93,4 @@ acc_mdev_remove "$u"
 write "$vf" /sys/bus/pci/drivers/acc_mdev-vf/bind || fail "rebind $vf"
 expect_eq "available after rebinding $vf" "$(acc_mdev_available)" 2
 info "capacity: one mdev per VF, ENOSPC beyond"
+acc_mdev_teardown

@@ -6,8 +6,10 @@
 # <qemu:commandline> and sets iommufd= on libvirt's own vfio-pci device
 # through <qemu:override>. QEMU (backports 10.x) realizes 19e5:a251 ("info
 # pci" through virsh), holds the mdev's vfio cdev and /dev/iommu, the VF
-# sits in the user's IOAS and a second open is refused; after virsh destroy
-# the VF is back in its own domain and mdev_check opens the mdev again.
+# sits in the user's IOAS and a second open is refused (the vfio core fails
+# VFIO_DEVICE_BIND_IOMMUFD of a device open through its cdev with EINVAL);
+# after virsh destroy the VF is back in its own domain and mdev_check opens
+# the mdev again.
 #
 # libvirtd runs in its own mount namespace with /etc/libvirt, /run/libvirt,
 # /var/{lib,cache,log}/libvirt bound to the case's temp dir, so nothing it
@@ -229,8 +231,8 @@ expect_eq "available_instances while in use" "$(acc_mdev_available)" "$avail"
 if out=$("$MDEV_CHECK" config "$u" 2>&1); then
 	fail "mdev_check opened $u while QEMU holds it: $out"
 fi
-grep -q "VFIO_DEVICE_BIND_IOMMUFD" <<<"$out" ||
-	fail "second open failed, but not at bind: $out"
+grep -qx "vfio_dev: VFIO_DEVICE_BIND_IOMMUFD: Invalid argument" <<<"$out" ||
+	fail "second open did not fail at bind with EINVAL: $out"
 info "in use: VF domain $in_use_dom; second open: $(grep VFIO_DEVICE_BIND_IOMMUFD <<<"$out")"
 
 vsh "destroy $dom; undefine $dom" >"$CASE_TMP/stop" 2>&1 || true

@@ -25,8 +25,13 @@
  * and --after more jobs run there. "downtime" is the time from the
  * source's STOP_COPY request to the end of the destination's RUNNING arc;
  * src_done counts the in-flight jobs whose CQE was in memory when the source
- * had stopped (the rest ran on the destination). MSIs the source raised and
- * nobody took are carried over; one raised by a stopped device fails the run.
+ * had stopped (the rest ran on the destination). A round in which all of
+ * them had finished (src_done == inflight) migrated nothing in flight and
+ * fails, unless --settle asked for that or --allow-drained accepts it. The
+ * in-flight jobs are all prepared first and then rung in 0.1 ms apart, so
+ * that the device still holds most of them when it is stopped (one job
+ * takes milliseconds). MSIs the source raised and nobody took are carried
+ * over; one raised by a stopped device fails the run.
  * --settle lets the in-flight jobs finish before the stop (completed but
  * unreaped across the migration). --rounds 2 migrates the state back to the
  * first device, and so on.
@@ -71,6 +76,7 @@
 #define QN_DECOMP	1
 #define NQ		2
 #define TAG_MAGIC	0x4d47ull	/* "MG" */
+#define DOORBELL_GAP_US	100	/* far below one job's time */
 #define PAGE_SZ		4096ul
 #define ALIGN_PAGE(x)	(((x) + PAGE_SZ - 1) & ~(PAGE_SZ - 1))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -95,6 +101,7 @@ struct cfg {
 	bool expect_stall;
 	bool msi_early;
 	bool settle;
+	bool allow_drained;	/* a round may stop with nothing in flight */
 	bool reopen;		/* recover by close + open, not VFIO_DEVICE_RESET */
 	bool verbose;
 	char dev[2][512];
@@ -473,7 +480,11 @@ static unsigned int in_flight(struct run *r)
 	return r->q[0]->used + r->q[1]->used;
 }
 
-static void submit_job(struct run *r, unsigned int qi)
+/*
+ * Everything of a job but its doorbell: slot, input data (userspace deflate
+ * for queue 1) and the request in *reqp. The slot is taken from now on.
+ */
+static void prepare_job(struct run *r, unsigned int qi, struct zq_req *reqp)
 {
 	const struct cfg *c = r->c;
 	struct zq_req req;
@@ -532,10 +543,26 @@ static void submit_job(struct run *r, unsigned int qi)
 		req.dst_len = j->plain_len;
 	}
 	memset(out, 0, r->cap);
-	ret = zq_submit(r->q[qi], &req);
-	if (ret)
-		fail(-ret, "submitting job %u on queue %u", idx, qi);
 	r->busy[qi][s] = true;
+	*reqp = req;
+}
+
+/* Write the SQE and ring the doorbell of a prepared job. */
+static void ring_job(struct run *r, unsigned int qi, const struct zq_req *req)
+{
+	int ret = zq_submit(r->q[qi], req);
+
+	if (ret)
+		fail(-ret, "submitting job %u on queue %u",
+		     (unsigned int)(req->tag & 0xffffffffu), qi);
+}
+
+static void submit_job(struct run *r, unsigned int qi)
+{
+	struct zq_req req;
+
+	prepare_job(r, qi, &req);
+	ring_job(r, qi, &req);
 }
 
 /* Check one completion against zlib; frees its slot. */
@@ -632,12 +659,30 @@ static void run_batch(struct run *r, unsigned int n)
 	}
 }
 
+/*
+ * k jobs left in flight. Their inputs are all prepared first (generation
+ * and, for queue 1, a userspace deflate cost as much as a device job), then
+ * rung in: the device holds k whole jobs when the caller stops it, instead
+ * of running each while the next one is prepared. All queues share one
+ * doorbell register, and the simulator's memory-backed BAR keeps only the
+ * last store (it finds an overwritten SQE later, by scanning): a short
+ * sleep after each doorbell lets the device take it first.
+ */
 static void submit_inflight(struct run *r, unsigned int k)
 {
+	struct zq_req *req = calloc(k ? k : 1, sizeof(*req));
 	unsigned int i;
 
+	if (!req)
+		fail(ENOMEM, "in-flight requests");
 	for (i = 0; i < k; i++)
-		submit_job(r, i % NQ);
+		prepare_job(r, i % NQ, &req[i]);
+	for (i = 0; i < k; i++) {
+		ring_job(r, i % NQ, &req[i]);
+		if (i + 1 < k)
+			usleep(DOORBELL_GAP_US);
+	}
+	free(req);
 }
 
 /* CQEs the device has written that the driver has not taken yet. */
@@ -929,6 +974,13 @@ static void migrate_round(struct run *r, unsigned int round, const char *src,
 
 	/* Guest RAM: the device wrote its caches back when it stopped. */
 	src_done = cqs_ready(r);
+	/* A round that is to complete must have moved work in flight. */
+	if (src_done == in_flight(r) && !c->settle && !c->allow_drained &&
+	    (c->neg == NEG_NONE || c->expect_at == AT_NONE)) {
+		step = "source STOP_COPY: jobs in flight";
+		fail(0, "all %u in-flight jobs had completed when the source stopped (src_done=%u): nothing migrated in flight (larger --chunk or --inflight, or --allow-drained)",
+		     in_flight(r), src_done);
+	}
 	if (!c->shared)
 		memcpy(arena, r->qm->arena, r->qm->arena_len);
 	if (c->neg == NEG_CORRUPT && c->corrupt_off >= s.len) {
@@ -1107,6 +1159,8 @@ static void usage(FILE *f)
 		"  --precopy               go through PRE_COPY (device must offer it)\n"
 		"  --settle                let the in-flight jobs finish (CQEs written, not\n"
 		"                          reaped) before the source stops\n"
+		"  --allow-drained         accept a round whose in-flight jobs had all\n"
+		"                          finished when the source stopped (default: fail)\n"
 		"  --msi-early             --irq: wire the destination's MSI in RESUMING,\n"
 		"                          before RESUMING -> STOP (QEMU's order), not in STOP\n"
 		"  --before N              verified jobs before the migration (default 8)\n"
@@ -1162,7 +1216,7 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 	       O_INFLIGHT, O_AFTER, O_ROUNDS, O_CHUNK, O_DEPTH, O_FLAT, O_WCHUNK,
 	       O_TIMEOUT, O_MODE, O_SEED, O_CORRUPT, O_TRUNCATE, O_EXP_FAIL,
 	       O_EXP_ERRNO, O_ABORT, O_ABORT_WAIT, O_EXP_ABORT, O_MSI_EARLY,
-	       O_SETTLE, O_RESET };
+	       O_SETTLE, O_RESET, O_ALLOW_DRAINED };
 	static const struct option lo[] = {
 		{ "poll", no_argument, NULL, O_POLL },
 		{ "irq", no_argument, NULL, O_IRQ },
@@ -1190,6 +1244,7 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 		{ "msi-early", no_argument, NULL, O_MSI_EARLY },
 		{ "settle", no_argument, NULL, O_SETTLE },
 		{ "reset", required_argument, NULL, O_RESET },
+		{ "allow-drained", no_argument, NULL, O_ALLOW_DRAINED },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -1325,6 +1380,9 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 			break;
 		case O_SETTLE:
 			c->settle = true;
+			break;
+		case O_ALLOW_DRAINED:
+			c->allow_drained = true;
 			break;
 		case O_RESET:
 			if (!strcmp(optarg, "ioctl"))

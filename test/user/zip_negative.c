@@ -9,7 +9,15 @@
  *     function's VFT range (mailbox and doorbell)
  * before and after which a normal request still works.
  *
- *   zip_negative [--mode iommufd|container] SYSFS-PATH-OR-BDF
+ *   zip_negative [--mode iommufd|container] [--sim-stats DIR]
+ *                SYSFS-PATH-OR-BDF
+ *
+ * An SQ doorbell for a queue outside the VFT range must reach no queue: no
+ * completion may appear. With --sim-stats DIR (the function's directory in
+ * /sys/kernel/debug/acc_sim) the device is acc_sim's QM model: the tool
+ * waits until the model has taken each such doorbell and served a mailbox
+ * command after it, and the model's counters of SQ doorbells, recovered
+ * (lost) doorbells, restarts and jobs must not have moved.
  *
  * Prints one "ok: ..." line per check; exit 0 if all passed.
  */
@@ -19,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "zip_qm.h"
@@ -26,8 +36,11 @@
 #define BUF		4096
 #define POISON		0xa5
 #define FAR_IOVA	0x7f0000000000ull	/* never mapped */
+#define SIM_DB_EMPTY	(~0ull)	/* acc_sim's doorbell register once taken */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int failures;
+static const char *stats_dir;	/* --sim-stats */
 
 #define CHECK(cond, ...) do {						\
 	if (cond) {							\
@@ -126,6 +139,91 @@ static void bad_job(struct zip_qm *qm, struct zq_queue *q,
 	      untouched(dst, BUF) ? "untouched" : "WRITTEN");
 }
 
+/* A counter from the model's qm_stats of the function; exits if absent. */
+static long long sim_stat(const char *name)
+{
+	char path[512], line[128], key[64];
+	long long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/qm_stats", stats_dir);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "zip_negative: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name)) {
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	fprintf(stderr, "zip_negative: no counter %s in %s\n", name, path);
+	exit(1);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Has the device written a CQE on q that the driver has not taken? */
+static bool cqe_pending(const struct zq_queue *q)
+{
+	const volatile struct qm_cqe *e = &q->cq[q->cq_head];
+
+	return (e->w7 & 1) == q->cq_phase;
+}
+
+/*
+ * An SQ doorbell for queue qn, outside the function's VFT range. Queue 0
+ * has nothing outstanding, so a CQE there means the doorbell reached it.
+ * A mailbox command after the doorbell: the model serves doorbells before
+ * the mailbox in a pass, so once the command is done and the register
+ * shows the model took the store, the doorbell's effects are all there.
+ */
+static void foreign_doorbell(struct zip_qm *qm, struct zq_queue *q,
+			     uint16_t qn, uint16_t idx)
+{
+	static const char *const ctr[] = {
+		"sq_doorbells", "lost_doorbells", "restarts", "jobs",
+	};
+	long long d[ARRAY_SIZE(ctr)] = { 0 };
+	bool taken = true, moved = false;
+	uint64_t t0;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; stats_dir && i < ARRAY_SIZE(ctr); i++)
+		d[i] = -sim_stat(ctr[i]);
+	zq_ring(qm, qn, QM_DB_CMD_SQ, idx, 0);
+	if (stats_dir) {
+		/* The model puts its empty value back when it takes a store. */
+		t0 = now_ms();
+		while (*(volatile uint64_t *)(qm->bar + QM_DB_SQ_CQ) !=
+		       SIM_DB_EMPTY && now_ms() - t0 < 5000)
+			usleep(100);
+		taken = *(volatile uint64_t *)(qm->bar + QM_DB_SQ_CQ) ==
+			SIM_DB_EMPTY;
+	}
+	ret = zq_mailbox(qm, QM_MB_CMD_SQC_VFT_V2, 0, 0, true);
+	usleep(20000);	/* time for a wrongly started job to complete */
+	for (i = 0; stats_dir && i < ARRAY_SIZE(ctr); i++) {
+		d[i] += sim_stat(ctr[i]);
+		moved |= d[i] != 0;
+	}
+	CHECK(taken && !ret && !cqe_pending(q) && !moved,
+	      "SQ doorbell for queue 0x%x (outside the VFT's %u) reaches no queue (%s, mailbox after it %d, %s; sq_doorbells +%lld lost_doorbells +%lld restarts +%lld jobs +%lld%s)",
+	      qn, qm->qp_num, !stats_dir ? "store not observed" :
+	      taken ? "taken by the model" : "NOT TAKEN within 5 s", ret,
+	      cqe_pending(q) ? "A CQE ON QUEUE 0" : "no CQE on queue 0",
+	      d[0], d[1], d[2], d[3], stats_dir ? "" : ", not read");
+}
+
 int main(int argc, char **argv)
 {
 	struct zq_opts o = {
@@ -142,9 +240,14 @@ int main(int argc, char **argv)
 
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, 'm' },
+		{ "sim-stats", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	while ((opt = getopt_long(argc, argv, "m:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:s:", lo, NULL)) != -1) {
+		if (opt == 's') {
+			stats_dir = optarg;
+			continue;
+		}
 		if (opt != 'm')
 			return 2;
 		if (!strcmp(optarg, "container"))
@@ -153,7 +256,7 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: zip_negative [--mode iommufd|container] DEVICE\n");
+		fprintf(stderr, "usage: zip_negative [--mode iommufd|container] [--sim-stats DIR] DEVICE\n");
 		return 2;
 	}
 	if (argv[optind][0] == '/')
@@ -216,8 +319,8 @@ int main(int argc, char **argv)
 	ret = zq_mailbox(&qm, QM_MB_CMD_STOP_QP, 0, 0xfff, false);
 	CHECK(ret == -EIO, "STOP_QP of queue 0xfff fails (%d)", ret);
 	/* Doorbells for queues the function does not own go nowhere. */
-	zq_ring(&qm, qm.qp_num, QM_DB_CMD_SQ, 1, 0);
-	zq_ring(&qm, 0xfff, QM_DB_CMD_SQ, 5, 0);
+	foreign_doorbell(&qm, q, qm.qp_num, 1);
+	foreign_doorbell(&qm, q, 0xfff, 5);
 
 	good_job(&qm, q, src, dst, "after");
 	zq_close(&qm);
