@@ -2,6 +2,8 @@
 #   make [KDIR=<kernel build dir>]   build against KDIR (default: running kernel)
 #   make check                       all tests (installs what it needs)
 #   make demo                        boot the test VM and show the bench at work
+#   make stress [N=20]               upstream-driver cases N times, host loaded
+#   make fuzz [FUZZ=LIMIT]           open-ended fuzzing of the migration stream
 #   make shell                       root shell in the test VM
 #   make test-kernel                 build (or reuse) the cached test kernel
 
@@ -28,4 +30,14 @@ shell:
 test-kernel:
 	bash test/kernel/build.sh
 
-.PHONY: all modules clean check demo shell test-kernel
+# make fuzz [FUZZ="LIMIT [-j JOBS] [-s SEED] [-o DIR]"]: the open-ended
+# fuzzing campaign of the migration stream parser (test/mig-fuzz.sh).
+fuzz:
+	bash test/mig-fuzz.sh $(or $(FUZZ),600s)
+
+# make stress [N=20]: the upstream-driver cases N times in one boot beside
+# 2 x nproc host CPU hogs (test/stress.sh).
+stress:
+	bash test/stress.sh $(or $(N),20)
+
+.PHONY: all modules clean check demo shell test-kernel fuzz stress

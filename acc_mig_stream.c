@@ -18,6 +18,8 @@
 #define QM_PAGE_SIZE_MAX	2	/* 0/1/2 = 4K/16K/64K */
 #define EQC_DEPTH_MASK		0xffff
 #define EQC_PHASE		BIT(16)
+#define VER_MAJOR(v)		((v) >> 8)
+#define VER_MINOR(v)		((v) & 0xff)
 
 /* ---- Little-endian fields ------------------------------------------------ */
 
@@ -310,6 +312,22 @@ static int parse_record(struct acc_mig_parser *p, const u8 *rec, size_t size,
 	return 0;
 }
 
+/*
+ * The version rule of acc_mig_stream.h: same major, minor not newer than
+ * ours. Judged on the header alone, before type, length and CRC, which a
+ * version we do not know may lay out differently.
+ */
+static bool version_readable(u16 version, const char **why)
+{
+	if (VER_MAJOR(version) != VER_MAJOR(ACC_MIG_VERSION))
+		*why = "major version differs";
+	else if (VER_MINOR(version) > VER_MINOR(ACC_MIG_VERSION))
+		*why = "minor version newer than this destination";
+	else
+		return true;
+	return false;
+}
+
 int acc_mig_parse(struct acc_mig_parser *p, const u8 *buf, size_t len,
 		  size_t *used, const char **why)
 {
@@ -324,9 +342,8 @@ int acc_mig_parse(struct acc_mig_parser *p, const u8 *buf, size_t len,
 		if (get32(rec) != ACC_MIG_MAGIC) {
 			*why = "bad magic";
 			ret = -EINVAL;
-		} else if (get16(rec + 4) >> 8 != ACC_MIG_VERSION >> 8) {
-			*why = "unsupported major version";
-			ret = -EINVAL;
+		} else if (!version_readable(get16(rec + 4), why)) {
+			ret = -EPROTONOSUPPORT;
 		} else if (!size) {
 			*why = "unknown record type";
 			ret = -EINVAL;

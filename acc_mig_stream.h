@@ -11,7 +11,7 @@
  *
  *	off  size  field
  *	0    4     magic	ACC_MIG_MAGIC
- *	4    2     version	major << 8 | minor; majors must match
+ *	4    2     version	major << 8 | minor, see below
  *	6    2     type	ACC_MIG_REC_*
  *	8    4     length	whole record, header and CRC included
  *	12   ...   payload	fixed size per type
@@ -20,6 +20,16 @@
  * All fields are little-endian. A stream is COMPAT then QM_STATE, each
  * exactly once. COMPAT alone is the PRE_COPY "initial bytes": the
  * destination checks it as soon as it arrives, before the source stops.
+ *
+ * Versions. A source writes ACC_MIG_VERSION in every record. A destination
+ * reads a record whose major equals its own and whose minor is lower or
+ * equal to its own, as it knows every earlier layout of its major (1.0 is
+ * the only one so far: today that is exactly 0x0100). A newer minor is
+ * refused, since its meaning cannot be known here, and so is any other
+ * major; both on the header alone, before type, length and CRC, with
+ * -EPROTONOSUPPORT and a reason saying which. Any change of a layout needs
+ * a new version: a new minor if destinations keep reading the older
+ * layouts of the major, a new major if not.
  */
 #ifndef ACC_MIG_STREAM_H
 #define ACC_MIG_STREAM_H
@@ -114,8 +124,9 @@ int acc_mig_match_compat(const struct acc_mig_compat *src,
  * Decodes and checks (CRC, order, field checks) every complete record at
  * the start of @buf into @p and sets *used to the bytes consumed; a
  * partial record at the end is left for the next call. Returns 0, or
- * -EINVAL (malformed or out of order) / -EBADMSG (CRC) with *why set; the
- * parser is then unchanged by the bad record.
+ * -EINVAL (malformed or out of order) / -EBADMSG (CRC) /
+ * -EPROTONOSUPPORT (a version this destination cannot read) with *why set;
+ * the parser is then unchanged by the bad record.
  */
 int acc_mig_parse(struct acc_mig_parser *p, const u8 *buf, size_t len,
 		  size_t *used, const char **why);

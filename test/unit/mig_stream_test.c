@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit test of the migration stream codec (acc_mig_stream.c), compiled
- * for userspace unchanged: round trips, arrival in pieces, every single
- * bit flipped, every field check, record order, and a seeded random
- * mutation run. Prints one line per failure and exits 1 if any.
+ * for userspace unchanged: the wire format pinned by a golden stream,
+ * round trips, arrival in pieces, every single bit flipped, every field
+ * check, every version, record order, and seeded random mutations, both
+ * raw (the CRC catches them) and resealed (the field checks must). Prints
+ * one line per failure and exits 1 if any.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,14 +54,32 @@ static size_t good_stream(u8 *buf)
 	return n;
 }
 
+/* Field by field: the struct has padding, and the encoder is under test. */
 static bool qm_equal(const struct acc_mig_qm_state *a,
 		     const struct acc_mig_qm_state *b)
 {
-	u8 x[ACC_MIG_QM_STATE_SIZE], y[ACC_MIG_QM_STATE_SIZE];
+	unsigned int i;
 
-	acc_mig_put_qm_state(x, sizeof(x), a);
-	acc_mig_put_qm_state(y, sizeof(y), b);
-	return !memcmp(x, y, sizeof(x));
+	for (i = 0; i < ACC_MIG_EQC_DWORDS; i++)
+		if (a->eqc[i] != b->eqc[i] || a->aeqc[i] != b->aeqc[i])
+			return false;
+	return a->vf_ready == b->vf_ready &&
+	       a->aeq_int_mask == b->aeq_int_mask &&
+	       a->eq_int_mask == b->eq_int_mask &&
+	       a->ifc_int_source == b->ifc_int_source &&
+	       a->ifc_int_mask == b->ifc_int_mask &&
+	       a->ifc_int_set == b->ifc_int_set &&
+	       a->page_size == b->page_size && a->sqc_bt == b->sqc_bt &&
+	       a->cqc_bt == b->cqc_bt;
+}
+
+static bool compat_equal(const struct acc_mig_compat *a,
+			 const struct acc_mig_compat *b)
+{
+	return a->device_id == b->device_id && a->revision == b->revision &&
+	       a->reserved == b->reserved && a->qp_num == b->qp_num &&
+	       a->qp_base == b->qp_base && a->que_iso_cfg == b->que_iso_cfg &&
+	       a->qm_caps == b->qm_caps;
 }
 
 /* Feed a stream the way a resuming data fd gets it: in pieces of @chunk. */
@@ -111,7 +131,7 @@ static void test_round_trip(void)
 		CHECK(!ret && !left && acc_mig_parser_has(&p, ACC_MIG_REC_COMPAT) &&
 		      acc_mig_parser_has(&p, ACC_MIG_REC_QM_STATE),
 		      "chunk %zu: ret %d (%s) left %zu", chunk, ret, why, left);
-		CHECK(!memcmp(&p.compat, &good_compat, sizeof(good_compat)),
+		CHECK(compat_equal(&p.compat, &good_compat),
 		      "chunk %zu: compat differs", chunk);
 		CHECK(qm_equal(&p.qm, &qm), "chunk %zu: QM state differs",
 		      chunk);
@@ -126,15 +146,25 @@ static void test_round_trip(void)
 	      why);
 }
 
+/*
+ * Every single bit flipped is refused: in a version field (bytes 4 and 5
+ * of a record) for its version, which makes it 1.x with x > 0 or another
+ * major; anywhere else by the CRC or the framing checks before it.
+ */
 static void test_bit_flips(void)
 {
 	u8 s[ACC_MIG_STREAM_MAX];
 	struct acc_mig_parser p;
-	size_t len = good_stream(s), bit, used;
+	size_t len = good_stream(s), bit, used, at;
 	const char *why;
+	bool version;
 	int ret;
 
 	for (bit = 0; bit < len * 8; bit++) {
+		at = bit / 8;
+		if (at >= ACC_MIG_COMPAT_SIZE)
+			at -= ACC_MIG_COMPAT_SIZE;
+		version = at == 4 || at == 5;
 		s[bit / 8] ^= 1 << bit % 8;
 		memset(&p, 0, sizeof(p));
 		why = NULL;
@@ -142,8 +172,12 @@ static void test_bit_flips(void)
 		CHECK(ret && why && used < len,
 		      "bit %zu flipped: accepted (ret %d, used %zu)", bit, ret,
 		      used);
-		CHECK(!ret || ret == -EINVAL || ret == -EBADMSG,
-		      "bit %zu: errno %d", bit, ret);
+		if (version)
+			CHECK(ret == -EPROTONOSUPPORT,
+			      "bit %zu (version): errno %d (%s)", bit, ret, why);
+		else
+			CHECK(ret == -EINVAL || ret == -EBADMSG,
+			      "bit %zu: errno %d (%s)", bit, ret, why);
 		s[bit / 8] ^= 1 << bit % 8;
 	}
 }
@@ -237,7 +271,7 @@ static void test_match(void)
 #undef DIFF
 }
 
-/* Re-seal a record at @rec after editing its header. */
+/* Re-seal the record at @rec after editing it. */
 static void reseal(u8 *rec, size_t size)
 {
 	u32 crc = acc_mig_crc32c(0, rec, size - 4);
@@ -276,21 +310,8 @@ static void test_order(void)
 	ret = acc_mig_parse(&p, s, n, &used, &why);
 	CHECK(ret == -EINVAL && used == ACC_MIG_STREAM_MAX,
 	      "record after the QM state: ret %d used %zu", ret, used);
-	/* Another major version, CRC valid. */
-	n = acc_mig_put_compat(s, sizeof(s), &good_compat);
-	s[5] = 2;
-	reseal(s, n);
-	memset(&p, 0, sizeof(p));
-	ret = acc_mig_parse(&p, s, n, &used, &why);
-	CHECK(ret == -EINVAL && !used, "major 2: ret %d", ret);
-	/* A newer minor version of the same major is read. */
-	s[5] = 1;
-	s[4] = 7;
-	reseal(s, n);
-	memset(&p, 0, sizeof(p));
-	ret = acc_mig_parse(&p, s, n, &used, &why);
-	CHECK(!ret && used == n, "minor 7: ret %d", ret);
 	/* Unknown type, and a known type with another length. */
+	n = acc_mig_put_compat(s, sizeof(s), &good_compat);
 	s[6] = 9;
 	reseal(s, n);
 	memset(&p, 0, sizeof(p));
@@ -308,6 +329,149 @@ static void test_order(void)
 	      "short QM state buffer");
 }
 
+/*
+ * Every version in each record, CRC valid: only what the rule of
+ * acc_mig_stream.h allows is read (today 0x0100 alone). The rest is
+ * refused from the 12-byte header alone with -EPROTONOSUPPORT, another
+ * major and a newer minor each with a reason of its own.
+ */
+static void test_version(void)
+{
+	const char *why, *why_major = NULL, *why_minor = NULL, **first;
+	size_t n, at, size, used;
+	unsigned int k, v, major, minor, tried = 0, refused = 0;
+	int before = failures;	/* 2^17 cases: stop after a few failures */
+	u8 s[ACC_MIG_STREAM_MAX];
+	struct acc_mig_parser p;
+	bool readable;
+	int rec, ret;
+
+	for (rec = 0; rec < 2 && failures < before + 16; rec++) {
+		at = rec ? ACC_MIG_COMPAT_SIZE : 0;
+		size = rec ? ACC_MIG_QM_STATE_SIZE : ACC_MIG_COMPAT_SIZE;
+		/* From the current version up, so the newer minors come first. */
+		for (k = 0; k <= 0xffff && failures < before + 16; k++) {
+			v = (ACC_MIG_VERSION + k) & 0xffff;
+			tried++;
+			n = good_stream(s);
+			s[at + 4] = v;
+			s[at + 5] = v >> 8;
+			reseal(s + at, size);
+			major = v >> 8;
+			minor = v & 0xff;
+			readable = major == ACC_MIG_VERSION >> 8 &&
+				   minor <= (ACC_MIG_VERSION & 0xff);
+			memset(&p, 0, sizeof(p));
+			why = NULL;
+			ret = acc_mig_parse(&p, s, at + ACC_MIG_HDR_SIZE, &used,
+					    &why);
+			if (readable) {
+				CHECK(!ret && used == at,
+				      "version %04x, record %d: header refused (%d, %s)",
+				      v, rec, ret, why);
+				memset(&p, 0, sizeof(p));
+				ret = acc_mig_parse(&p, s, n, &used, &why);
+				CHECK(!ret && used == n,
+				      "version %04x, record %d: refused (%d, %s)",
+				      v, rec, ret, why);
+				continue;
+			}
+			CHECK(ret == -EPROTONOSUPPORT && used == at && why,
+			      "version %04x, record %d: not refused from its header (ret %d, used %zu)",
+			      v, rec, ret, used);
+			if (!why)
+				continue;
+			refused++;
+			first = major != ACC_MIG_VERSION >> 8 ? &why_major :
+								 &why_minor;
+			if (!*first)
+				*first = why;
+			CHECK(!strcmp(why, *first),
+			      "version %04x: reason \"%s\", not \"%s\"", v, why,
+			      *first);
+		}
+	}
+	CHECK(why_major && why_minor && strcmp(why_major, why_minor),
+	      "another major and a newer minor not told apart");
+	printf("versions: %u of %u refused; other major: \"%s\"; newer minor: \"%s\"\n",
+	       refused, tried, why_major ? why_major : "-",
+	       why_minor ? why_minor : "-");
+}
+
+/*
+ * The wire format, pinned: good_compat and good_qm() as version 1.0
+ * writes them, field by field from the layout in acc_mig_stream.h (the
+ * CRCs computed apart from the codec). If the encoding ever changes,
+ * streams between builds break: that needs a new version, then a new
+ * golden stream.
+ */
+static const char *const golden_hex[] = {
+	/* COMPAT: magic, version 1.0, type 1, length 36 */
+	"4143436d 0001 0100 24000000",
+	/* device 0xa251, revision 0x30, reserved, 16 qps at 64, iso, caps */
+	"51a2 30 00 10000000 40000000 00000000 1f000000",
+	/* CRC32C */
+	"30567b9f",
+	/* QM_STATE: magic, version 1.0, type 2, length 116 */
+	"4143436d 0001 0200 74000000",
+	/* vf_ready, aeq/eq masks, ifc source/mask/set, page size */
+	"01000000 00000000 00000000 01000000 00000000 00000000",
+	"00000000",
+	/* EQC, then AEQC: head/tail, base low/high, 0, 0, 0, depth/phase */
+	"03000500 00000010 01000000 00000000 00000000 00000000",
+	"ff070100",
+	"00000000 00800010 01000000 00000000 00000000 00000000",
+	"ff030000",
+	/* SQC and CQC table bases */
+	"0000001001000000 0040001001000000",
+	/* CRC32C */
+	"e07562b1",
+};
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static void test_golden(void)
+{
+	struct acc_mig_qm_state qm = good_qm();
+	u8 g[ACC_MIG_STREAM_MAX] = { 0 }, s[ACC_MIG_STREAM_MAX];
+	struct acc_mig_parser p;
+	size_t i, l, left, n = 0;
+	const char *why = "", *h;
+	int ret;
+
+	for (l = 0; l < ARRAY_SIZE(golden_hex); l++) {
+		for (h = golden_hex[l]; *h; h++) {
+			if (*h == ' ')
+				continue;
+			if (n == sizeof(g) || hexval(h[0]) < 0 ||
+			    hexval(h[1]) < 0)
+				break;
+			g[n++] = hexval(h[0]) << 4 | hexval(h[1]);
+			h++;
+		}
+		CHECK(!*h, "golden: line %zu: bad hex or too long", l);
+	}
+	CHECK(n == sizeof(g), "golden: %zu bytes", n);
+	CHECK(good_stream(s) == sizeof(s) && !memcmp(s, g, sizeof(g)),
+	      "golden: the encoding changed");
+	for (i = 0; i < sizeof(s); i++)
+		if (s[i] != g[i])
+			printf("golden: byte %zu is %02x, pinned %02x\n", i,
+			       s[i], g[i]);
+	ret = feed(&p, g, sizeof(g), sizeof(g), &left, &why);
+	CHECK(!ret && !left && acc_mig_parser_has(&p, ACC_MIG_REC_QM_STATE),
+	      "golden: refused (%d, %s)", ret, why);
+	CHECK(compat_equal(&p.compat, &good_compat) && qm_equal(&p.qm, &qm),
+	      "golden: decodes to other values");
+}
+
 static u64 rng = 0x9e3779b97f4a7c15ull;
 
 static u32 rnd(void)
@@ -321,7 +485,8 @@ static u32 rnd(void)
 /*
  * Random mutations of a valid stream, fed in random pieces: whatever the
  * parser accepts must pass the field checks again and re-encode to the
- * bytes it came from.
+ * bytes it came from. The CRC stops nearly all of these before the field
+ * checks: test_resealed() is for those.
  */
 static void test_random(unsigned int rounds)
 {
@@ -362,20 +527,138 @@ static void test_random(unsigned int rounds)
 	       accepted);
 }
 
-/* Fuzzer seeds: a piece-size byte, then a whole stream or its prefix. */
+/* One mutation at @b, @word being the 4-byte payload word around it. */
+static void mutate(u8 *b, u8 *word)
+{
+	switch (rnd() % 5) {
+	case 0:
+		*b = rnd();
+		break;
+	case 1:
+		*b ^= 1 << rnd() % 8;
+		break;
+	case 2:
+		*b = 0;
+		break;
+	case 3:
+		*b = 0xff;
+		break;
+	default:	/* a small value: flags, counts and states are */
+		memset(word, 0, 4);
+		word[0] = rnd() % 4;
+	}
+}
+
+/* acc_mig_check_compat() has 5 reasons, acc_mig_check_qm_state() 8. */
+#define FIELD_REASONS	13
+
+/*
+ * Mutations that get past the CRC: payload bytes only, then both records
+ * resealed, so that each one is judged by the field checks. A refusal
+ * must then be theirs (-EINVAL, the refused record not taken), an
+ * acceptance must re-encode to the mutated bytes. Refusals are counted by
+ * reason, and the run fails unless every field check refused something:
+ * it cannot pass without reaching them.
+ */
+static void test_resealed(unsigned int rounds)
+{
+	static const size_t at[] = { 0, ACC_MIG_COMPAT_SIZE };
+	static const size_t size[] = {
+		ACC_MIG_COMPAT_SIZE, ACC_MIG_QM_STATE_SIZE,
+	};
+	u8 good[ACC_MIG_STREAM_MAX], s[ACC_MIG_STREAM_MAX];
+	u8 re[ACC_MIG_STREAM_MAX];
+	struct { const char *why; unsigned int n; } reasons[32];
+	unsigned int r, k, i, rec, nreasons = 0, accepted = 0, refused = 0;
+	size_t len = good_stream(good), off, left;
+	struct acc_mig_parser p;
+	const char *why;
+	int ret;
+
+	for (r = 0; r < rounds; r++) {
+		memcpy(s, good, len);
+		for (k = 1 + rnd() % 3; k; k--) {
+			rec = rnd() % 2;
+			off = rnd() % (size[rec] - ACC_MIG_HDR_SIZE -
+				       ACC_MIG_CRC_SIZE);
+			mutate(s + at[rec] + ACC_MIG_HDR_SIZE + off,
+			       s + at[rec] + ACC_MIG_HDR_SIZE + (off & ~3UL));
+		}
+		reseal(s + at[0], size[0]);
+		reseal(s + at[1], size[1]);
+		why = NULL;
+		ret = feed(&p, s, len, 1 + rnd() % 64, &left, &why);
+		if (!ret) {
+			CHECK(acc_mig_parser_has(&p, ACC_MIG_REC_QM_STATE),
+			      "resealed round %u: stream not taken whole", r);
+			acc_mig_put_compat(re, sizeof(re), &p.compat);
+			acc_mig_put_qm_state(re + ACC_MIG_COMPAT_SIZE,
+					     ACC_MIG_QM_STATE_SIZE, &p.qm);
+			CHECK(!memcmp(re, s, len),
+			      "resealed round %u: accepted bytes do not re-encode",
+			      r);
+			accepted++;
+			continue;
+		}
+		CHECK(ret == -EINVAL && why &&
+		      !acc_mig_parser_has(&p, ACC_MIG_REC_QM_STATE),
+		      "resealed round %u: ret %d (%s)", r, ret, why);
+		if (!why)
+			continue;
+		refused++;
+		for (i = 0; i < nreasons && strcmp(reasons[i].why, why); i++)
+			;
+		if (i == ARRAY_SIZE(reasons))
+			continue;
+		if (i == nreasons) {
+			reasons[nreasons].why = why;
+			reasons[nreasons++].n = 0;
+		}
+		reasons[i].n++;
+	}
+	printf("resealed: %u rounds, %u accepted, %u refused by field checks for %u reasons:\n",
+	       rounds, accepted, refused, nreasons);
+	for (i = 0; i < nreasons; i++)
+		printf("  %8u  %s\n", reasons[i].n, reasons[i].why);
+	CHECK(nreasons >= FIELD_REASONS && accepted,
+	      "resealed: %u of %d field checks reached, %u accepted",
+	      nreasons, FIELD_REASONS, accepted);
+}
+
+/*
+ * Fuzzer seeds: a piece-size byte, then a whole stream or its prefix, or
+ * a whole stream with one record at the next minor or major (CRC valid).
+ */
 static int write_corpus(const char *dir)
 {
 	u8 s[1 + ACC_MIG_STREAM_MAX];
-	const struct { const char *name; u8 piece; size_t len; } seeds[] = {
-		{ "whole", 7, ACC_MIG_STREAM_MAX },
-		{ "compat", 0, ACC_MIG_COMPAT_SIZE },
+	const struct {
+		const char *name;
+		u8 piece;
+		size_t len, rec;
+		u16 version;
+	} seeds[] = {
+		{ "whole", 7, ACC_MIG_STREAM_MAX, 0, ACC_MIG_VERSION },
+		{ "compat", 0, ACC_MIG_COMPAT_SIZE, 0, ACC_MIG_VERSION },
+		{ "compat-minor-next", 11, ACC_MIG_STREAM_MAX, 0,
+		  ACC_MIG_VERSION + 1 },
+		{ "qm-minor-next", 63, ACC_MIG_STREAM_MAX, ACC_MIG_COMPAT_SIZE,
+		  ACC_MIG_VERSION + 1 },
+		{ "compat-major-next", 3, ACC_MIG_STREAM_MAX, 0,
+		  ACC_MIG_VERSION + 0x100 },
 	};
 	char path[4096];
 	unsigned int i;
 	FILE *f;
 
-	good_stream(s + 1);
 	for (i = 0; i < ARRAY_SIZE(seeds); i++) {
+		u8 *rec = s + 1 + seeds[i].rec;
+
+		good_stream(s + 1);
+		rec[4] = seeds[i].version;
+		rec[5] = seeds[i].version >> 8;
+		reseal(rec, seeds[i].rec ? ACC_MIG_QM_STATE_SIZE :
+					   ACC_MIG_COMPAT_SIZE);
 		snprintf(path, sizeof(path), "%s/%s", dir, seeds[i].name);
 		s[0] = seeds[i].piece;
 		f = fopen(path, "wb");
@@ -397,12 +680,15 @@ int main(int argc, char **argv)
 		rounds = strtoul(argv[1], NULL, 0);
 
 	test_crc();
+	test_golden();
 	test_round_trip();
 	test_bit_flips();
 	test_fields();
 	test_match();
 	test_order();
+	test_version();
 	test_random(rounds);
+	test_resealed(rounds);
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "ok", failures);
 	return failures ? 1 : 0;
 }
