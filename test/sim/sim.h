@@ -93,6 +93,12 @@ struct sim_model_ops {
 	 * self test may run and must leave the PF as it found it.
 	 */
 	int (*selftest)(struct sim_pf *pf);
+	/*
+	 * Memory decode of the function may have changed (Command, VF MSE,
+	 * end of a reset): a device wakes up at once. Called with pf->lock
+	 * held (raw spinlock): must not sleep or take a sleeping lock.
+	 */
+	void (*decode_changed)(struct sim_func *f);
 	/* debugfs qm_stats of the function */
 	void (*stats_show)(struct sim_func *f, struct seq_file *m);
 };

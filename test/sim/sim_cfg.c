@@ -124,6 +124,15 @@ void sim_layout_build(struct sim_layout *l, const struct sim_engine *e,
 		sim_sriov_build_layout(l, total_vfs, e->vf_device);
 }
 
+/* Tell the model; caller holds pf->lock. */
+static void sim_func_decode_changed(struct sim_func *f)
+{
+	const struct sim_model_ops *model = f->pf->sim->model;
+
+	if (model && model->decode_changed)
+		model->decode_changed(f);
+}
+
 static void sim_func_reset_work(struct work_struct *work)
 {
 	struct sim_func *f = container_of(work, struct sim_func, reset_work);
@@ -139,8 +148,10 @@ static void sim_func_reset_work(struct work_struct *work)
 
 	/* A reset requested meanwhile keeps the function unready. */
 	raw_spin_lock_irqsave(&f->pf->lock, flags);
-	if (!f->reset_queued)
+	if (!f->reset_queued) {
 		f->in_reset = false;
+		sim_func_decode_changed(f);
+	}
 	raw_spin_unlock_irqrestore(&f->pf->lock, flags);
 }
 
@@ -272,6 +283,9 @@ void sim_cfg_write(struct sim_func *f, int where, int size, u32 val)
 		sim_msi_written(f);
 	if (pf && overlaps(where, size, SIM_EXT_SRIOV + PCI_SRIOV_CTRL, 2))
 		sim_sriov_ctrl_written(f, iov_ctrl);
+	if (overlaps(where, size, PCI_COMMAND, 2) ||
+	    (pf && overlaps(where, size, SIM_EXT_SRIOV + PCI_SRIOV_CTRL, 2)))
+		sim_func_decode_changed(f);
 }
 
 /**

@@ -462,6 +462,8 @@ static bool sim_qm_pending(struct sim_qm_func *fn)
  * driver sleeps between polls: the answer comes from the driver's own CPU.
  * Normal priority: anything ready to run still runs.
  */
+static void sim_qm_idle(struct sim_qm *qm);
+
 static int sim_qm_thread(void *data)
 {
 	struct sim_qm *qm = data;
@@ -495,12 +497,41 @@ static int sim_qm_thread(void *data)
 		}
 		if (ev)
 			WRITE_ONCE(qm->last_ev_ns, ktime_get_ns());
-		if (!any)
-			usleep_range(2000, 4000);
-		else
+		if (any)
 			cond_resched();
+		else
+			sim_qm_idle(qm);
 	}
 	return 0;
+}
+
+/*
+ * Nothing decodes: sleep until a function is enabled (the config write
+ * kicks us, so a driver's first handshake right after enabling memory is
+ * seen at once, as hardware would) or for a few ms as a backstop.
+ */
+static void sim_qm_idle(struct sim_qm *qm)
+{
+	ktime_t t = ms_to_ktime(3);
+
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!READ_ONCE(qm->kicked) && !kthread_should_stop())
+		schedule_hrtimeout_range(&t, 1 * NSEC_PER_MSEC, HRTIMER_MODE_REL);
+	__set_current_state(TASK_RUNNING);
+	WRITE_ONCE(qm->kicked, false);
+}
+
+/* Context: pf->lock held (raw spinlock), so only wake_up_process(). */
+static void sim_qm_decode_changed(struct sim_func *f)
+{
+	struct sim_qm *qm = f->pf->qm;
+	unsigned int i;
+
+	if (!qm)
+		return;
+	WRITE_ONCE(qm->kicked, true);
+	for (i = 0; i < qm->nr_ctl; i++)
+		wake_up_process(qm->ctl_threads[i]);
 }
 
 /**
@@ -618,10 +649,16 @@ static int sim_qm_pf_create(struct sim_pf *pf)
 
 static void sim_qm_pf_destroy(struct sim_pf *pf)
 {
-	if (!pf->qm)
+	struct sim_qm *qm = pf->qm;
+	unsigned long flags;
+
+	if (!qm)
 		return;
-	sim_qm_destroy(pf->qm);
+	/* No more kicks (decode_changed runs under pf->lock). */
+	raw_spin_lock_irqsave(&pf->lock, flags);
 	pf->qm = NULL;
+	raw_spin_unlock_irqrestore(&pf->lock, flags);
+	sim_qm_destroy(qm);
 }
 
 static int sim_qm_pf_selftest(struct sim_pf *pf)
@@ -636,6 +673,7 @@ const struct sim_model_ops sim_qm_model = {
 	.func_added	= sim_qm_func_added,
 	.func_removed	= sim_qm_func_removed,
 	.selftest	= sim_qm_pf_selftest,
+	.decode_changed	= sim_qm_decode_changed,
 	.stats_show	= sim_qm_stats_show,
 };
 

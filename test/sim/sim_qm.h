@@ -18,6 +18,7 @@
 #ifndef SIM_QM_H
 #define SIM_QM_H
 
+#include <linux/atomic.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -252,6 +253,7 @@ struct sim_qm {
 
 	struct task_struct **ctl_threads;	/* one per CPU */
 	unsigned int nr_ctl;
+	bool kicked;			/* decode changed: pollers, look now */
 	u64 last_ev_ns;			/* last handshake or doorbell */
 	struct task_struct *eng_thread;
 	wait_queue_head_t eng_wq;
@@ -278,6 +280,16 @@ static inline u64 qm_rd64(struct sim_qm_func *fn, u32 off)
 static inline void qm_wr64(struct sim_qm_func *fn, u32 off, u64 v)
 {
 	writeq(v, fn->regs + off);
+}
+
+/*
+ * Take a stored doorbell and leave @empty in one locked step: between a
+ * read and a write-back, a driver's next store would vanish, where the
+ * hardware sees every doorbell store as an event of its own.
+ */
+static inline u64 qm_take64(struct sim_qm_func *fn, u32 off, u64 empty)
+{
+	return xchg((u64 __force *)(fn->regs + off), empty);
 }
 
 static inline bool sim_qm_is_pf(const struct sim_qm_func *fn)

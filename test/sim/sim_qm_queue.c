@@ -642,7 +642,7 @@ bool sim_qm_doorbells(struct sim_qm_func *fn)
 
 		if (v == QM_DB_SENTINEL)
 			continue;
-		qm_wr64(fn, off, QM_DB_SENTINEL);
+		v = qm_take64(fn, off, QM_DB_SENTINEL);
 		ev = true;
 		qn = v & 0xfff;
 		idx = (v >> 32) & 0xffff;
@@ -714,6 +714,8 @@ static void sim_qm_scan_queue(struct sim_qm_func *fn, struct device *dev,
 	} else if (now - q->cand_ns >= SIM_QM_LOST_DB_NS) {
 		q->cand = false;
 		q->sq_tail = (slot + 1) % depth;
+		/* A burst loses more than one: look at the next slot too. */
+		fn->scan = true;
 		atomic64_inc(&fn->st.lost_doorbells);
 		spin_unlock(&qm->lock);
 		sim_qm_kick(qm);
