@@ -37,7 +37,7 @@ run() {
 	log=$CASE_TMP/run$n.log
 	info "zip_migrate $*"
 	# Enough work that jobs are still queued when the source stops: the
-	# tool rings K prepared jobs ~0.1 ms apart and stops the source at
+	# tool rings K prepared jobs 5 ms apart and stops the source at
 	# once, while the simulator's engine thread runs one job at a time and
 	# a 256 KiB job takes milliseconds of guest time. The guest runs under
 	# QEMU -icount, so both sides are counted in guest instructions and

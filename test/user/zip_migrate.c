@@ -28,7 +28,7 @@
  * had stopped (the rest ran on the destination). A round in which all of
  * them had finished (src_done == inflight) migrated nothing in flight and
  * fails, unless --settle asked for that or --allow-drained accepts it. The
- * in-flight jobs are all prepared first and then rung in 0.1 ms apart, so
+ * in-flight jobs are all prepared first and then rung in 5 ms apart, so
  * that the device still holds most of them when it is stopped (one job
  * takes milliseconds). MSIs the source raised and nobody took are carried
  * over; one raised by a stopped device fails the run.
@@ -76,7 +76,7 @@
 #define QN_DECOMP	1
 #define NQ		2
 #define TAG_MAGIC	0x4d47ull	/* "MG" */
-#define DOORBELL_GAP_US	100	/* far below one job's time */
+#define DOORBELL_GAP_US	5000	/* a fraction of one 256 KiB job's time */
 #define PAGE_SZ		4096ul
 #define ALIGN_PAGE(x)	(((x) + PAGE_SZ - 1) & ~(PAGE_SZ - 1))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
