@@ -111,7 +111,8 @@ for c in "$repo"/test/cases/*; do
 	esac
 done
 echo "-- VM cases (console: $vm_out/console.log)"
-"$repo/test/vm/run" --out "$vm_out" "$repo/test/vm/run-cases" \
+# 70 minutes at most: CI gives the whole check 90.
+"$repo/test/vm/run" --timeout 4200 --out "$vm_out" "$repo/test/vm/run-cases" \
 	"${cases[@]}" 2>"$vm_out/run.err"
 vm_verdicts "$vm_out" vm "${cases[@]}"
 

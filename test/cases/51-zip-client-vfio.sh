@@ -1,7 +1,7 @@
 # The userspace ZIP client (test/user/zip_client) on a simulated ZIP VF
 # through stock vfio-pci: the upstream hisi_zip driver binds the sim PF and
 # assigns queues to the VFs (VFT), two VFs stay unbound, one goes to
-# vfio-pci; 64 MiB are compressed and decompressed on the device and checked
+# vfio-pci; 16 MiB are compressed and decompressed on the device and checked
 # against userspace zlib through both open paths (vfio cdev + iommufd, group
 # + type1 container). The throughput lines are the baseline the mdev must
 # match later. Shorter runs cover polling, flat buffers, zlib and gzip.
@@ -9,7 +9,7 @@
 
 . "$ACC_REPO/test/lib/sim.sh"
 client=$ACC_REPO/test/user/zip_client
-size=${ZIP_CLIENT_SIZE:-67108864}
+size=${ZIP_CLIENT_SIZE:-16777216}
 algs=${ZIP_CLIENT_ALGS:-zlib gzip}
 pf=$SIM_PF
 vf=10000:00:00.1

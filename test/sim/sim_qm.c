@@ -20,6 +20,10 @@
 
 #include "sim_qm.h"
 
+static uint pollers = 1;
+module_param(pollers, uint, 0444);
+MODULE_PARM_DESC(pollers, "Register pollers per PF, unbound; 0: one per CPU, bound (default 1)");
+
 /* Fault injection for drivers' VFT read-back: bits the VFT memory drops. */
 static ulong vft_stuck_bits;
 module_param(vft_stuck_bits, ulong, 0644);
@@ -454,13 +458,14 @@ static bool sim_qm_pending(struct sim_qm_func *fn)
 }
 
 /*
- * A poller per CPU, bound to it, spinning while any function decodes
- * memory. Drivers give a handshake 1 ms; under TCG on a loaded host a
- * vCPU stalls for milliseconds at a time ("hrtimer: interrupt took 6 ms"),
- * and a timer wakeup alone can take that long. The vCPU that runs a
- * polling driver is awake, and its poller gets the CPU whenever the
- * driver sleeps between polls: the answer comes from the driver's own CPU.
- * Normal priority: anything ready to run still runs.
+ * The poller: spins while any function decodes memory, sleeps otherwise.
+ * By default there is one, on whatever CPU the scheduler gives it: in the
+ * test VM guest time counts instructions, a driver that waits for a
+ * handshake sleeps or spins on its own vCPU while the poller runs, and a
+ * second spinning poller would only halve the instructions left for the
+ * work. pollers=0 starts one per CPU, bound to it, for a VM whose guest
+ * time is host time: there a vCPU can stall for milliseconds, and the
+ * driver's own CPU answers whenever the driver sleeps between polls.
  */
 static void sim_qm_idle(struct sim_qm *qm);
 
@@ -592,9 +597,12 @@ struct sim_qm *sim_qm_create(struct sim_pf *pf)
 			ret = PTR_ERR(t);
 			goto err;
 		}
-		kthread_bind(t, i);
+		if (!pollers)
+			kthread_bind(t, i);
 		qm->ctl_threads[qm->nr_ctl++] = t;
 		wake_up_process(t);
+		if (pollers && qm->nr_ctl >= pollers)
+			break;
 	}
 	qm->eng_thread = kthread_run(sim_qm_engine, qm, "acc_sim_zip%u",
 				     pf->index);
