@@ -1115,55 +1115,6 @@ static int cmd_hold(void)
 	return 0;
 }
 
-/*
- * A type1 container, step by step: opening the container and the group,
- * attaching the group and choosing type1 must all work, and only
- * VFIO_GROUP_GET_DEVICE_FD (the driver's open_device) may fail, with
- * EOPNOTSUPP. vfio_dev_open() would pass on an EOPNOTSUPP from any step.
- */
-static void check_type1_refused(const char *path, const char *name)
-{
-	struct vfio_group_status st = { .argsz = sizeof(st) };
-	char link[512], target[512], gpath[600];
-	const char *g;
-	int container, group, dev;
-	ssize_t n;
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		die("open /dev/vfio/vfio: %s", strerror(errno));
-	if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
-		die("VFIO_GET_API_VERSION: not %d", VFIO_API_VERSION);
-	if (ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1)
-		die("/dev/vfio/vfio does not offer VFIO_TYPE1v2_IOMMU");
-	snprintf(link, sizeof(link), "%s/iommu_group", path);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		die("readlink %s: %s", link, strerror(errno));
-	target[n] = 0;
-	g = strrchr(target, '/');
-	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", g ? g + 1 : target);
-	group = open(gpath, O_RDWR);
-	if (group < 0)
-		die("open %s: %s", gpath, strerror(errno));
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &st))
-		die("VFIO_GROUP_GET_STATUS: %s", strerror(errno));
-	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		die("group %s not viable", gpath);
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
-		die("VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die("VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
-	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);
-	if (dev >= 0)
-		die("VFIO_GROUP_GET_DEVICE_FD in a type1 container succeeded");
-	if (errno != EOPNOTSUPP)
-		die("VFIO_GROUP_GET_DEVICE_FD in a type1 container: %s, expected EOPNOTSUPP",
-		    strerror(errno));
-	close(group);
-	close(container);
-}
-
 int main(int argc, char **argv)
 {
 	struct vfio_dev d;
@@ -1178,7 +1129,7 @@ int main(int argc, char **argv)
 	mdev_backing_vf(argv[2], sysfs, sizeof(sysfs), vf_name,
 			sizeof(vf_name));
 	if (!strcmp(argv[1], "container")) {
-		check_type1_refused(sysfs, argv[2]);
+		vfio_type1_open_refused(sysfs, argv[2]);
 		printf("type1 container: VFIO_GROUP_GET_DEVICE_FD refused with EOPNOTSUPP\n");
 		return 0;
 	}

@@ -39,4 +39,7 @@ void mdev_backing_vf(const char *uuid, char *sysfs, size_t sysfs_len,
 uint8_t *sim_alloc_buf(size_t pages);
 void expect_bytes(const uint8_t *p, size_t len, uint8_t v, const char *what);
 
+/* The type1 path opened step by step; only GET_DEVICE_FD may fail (EOPNOTSUPP). */
+void vfio_type1_open_refused(const char *sysfs_path, const char *name);
+
 #endif
